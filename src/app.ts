@@ -1,0 +1,145 @@
+import { trpcServer } from "@hono/trpc-server";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { Deps } from "./deps";
+import type { Actor, Ctx } from "./lib/context";
+import { AppError, toAppError } from "./lib/errors";
+import { newId } from "./lib/ids";
+import { type CheckStatus, healthRoutes } from "./ops/health";
+import { docsRoutes } from "./rest/docs";
+import type { RestEnv } from "./rest/env";
+import { createRestApp } from "./rest/index";
+import { problem } from "./rest/problem";
+import { appRouter } from "./trpc/router";
+
+export type AppDeps = Pick<Deps, "config" | "log" | "database" | "kv" | "cache" | "modes"> & {
+  workerStatus: () => CheckStatus;
+};
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** The whole HTTP surface: middleware, then /trpc, /api/v1, /docs, /health and /ready. */
+export function createApp(deps: AppDeps) {
+  const { config, log } = deps;
+  const app = new Hono<RestEnv>();
+
+  app.use(requestId({ headerName: "X-Request-Id", limitLength: 128, generator: newId }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    log.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        requestId: c.var.requestId,
+      },
+      "request",
+    );
+  });
+  app.use(secureHeaders());
+  if (config.CORS_ORIGINS.length > 0) {
+    app.use(cors({ origin: config.CORS_ORIGINS, credentials: true, exposeHeaders: ["X-Request-Id", "Retry-After"] }));
+  }
+  app.use(
+    bodyLimit({
+      maxSize: config.BODY_LIMIT_BYTES,
+      onError: (c) =>
+        problem(c, new AppError("PAYLOAD_TOO_LARGE", `Bodies are limited to ${config.BODY_LIMIT_BYTES} bytes`)),
+    }),
+  );
+  app.use(async (c, next) => {
+    const id = c.var.requestId;
+    const ctx: Ctx = {
+      db: deps.database.db,
+      cache: deps.cache,
+      log: log.child({ requestId: id }),
+      requestId: id,
+      actor: resolveActor(c.req.header("authorization"), config.ADMIN_BOOTSTRAP_TOKEN),
+    };
+    c.set("ctx", ctx);
+    await next();
+  });
+  app.use("/api/*", async (c, next) => {
+    const type = c.req.header("content-type");
+    const hasBody =
+      c.req.header("content-length") !== "0" && (c.req.header("content-length") || c.req.header("transfer-encoding"));
+    if (MUTATING.has(c.req.method) && hasBody && !/^application\/([\w.+-]*\+)?json\b/i.test(type ?? "")) {
+      return problem(c, new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json"));
+    }
+    await next();
+  });
+
+  app.route("/", healthRoutes({ ...deps }));
+  app.route("/", createRestApp());
+  app.route("/", docsRoutes());
+  app.use(
+    "/trpc/*",
+    trpcServer({
+      router: appRouter,
+      endpoint: "/trpc",
+      createContext: (_opts, c) => c.get("ctx") as Ctx & Record<string, unknown>,
+    }),
+  );
+
+  const methodsFor = allowedMethods(app);
+  app.notFound((c) => {
+    const allowed = methodsFor(c.req.path);
+    if (allowed.length > 0) {
+      return problem(c, new AppError("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed here`), {
+        Allow: allowed.join(", "),
+      });
+    }
+    return problem(c, new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`));
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      // Hono's validator and body parsing: malformed JSON and the like.
+      const code = err.status === 413 ? "PAYLOAD_TOO_LARGE" : err.status === 400 ? "BAD_REQUEST" : null;
+      if (code) return problem(c, new AppError(code, err.message || "Bad request"));
+    }
+    const { error, unexpected } = toAppError(err);
+    if (unexpected) (c.var.ctx?.log ?? log).error({ err, path: c.req.path }, "unhandled error");
+    return problem(c, error);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+function resolveActor(authorization: string | undefined, bootstrapToken: string | undefined): Actor {
+  const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+  if (token && bootstrapToken && safeEqual(token, bootstrapToken)) return { kind: "bootstrap-admin" };
+  return { kind: "guest" };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+/** Which methods a path answers to, from the registered routes: turns a miss into 405 with Allow. */
+function allowedMethods(app: Hono<RestEnv>) {
+  let table: { method: string; pattern: RegExp }[] | null = null;
+  return (path: string): string[] => {
+    table ??= app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({
+        method: r.method,
+        pattern: new RegExp(
+          `^${r.path
+            .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+            .replace(/:\w+/g, "[^/]+")
+            .replace(/\*/g, ".*")}/?$`,
+        ),
+      }));
+    return [...new Set(table.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+  };
+}

@@ -1,0 +1,38 @@
+import { fileURLToPath } from "node:url";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import { runMigrations } from "graphile-worker";
+import postgres from "postgres";
+import { workerLogger } from "../jobs/logger";
+import type { Logger } from "../lib/logger";
+import { connectDatabase } from "./client";
+import { createDatabaseIfMissing } from "./embedded";
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/** Applies our drizzle migrations and Graphile Worker's schema; creates the database if missing. */
+export async function migrateDatabase(url: string, log: Logger): Promise<void> {
+  await ensureDatabase(url);
+  const { db, close } = connectDatabase(url, 1);
+  try {
+    await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await close();
+  }
+  // Jobs are enqueued inside our transactions, so their schema must exist before the first write.
+  await runMigrations({ connectionString: url, logger: workerLogger(log) });
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  const probe = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await probe`select 1`;
+  } catch (err) {
+    if ((err as { code?: string }).code !== "3D000") throw err;
+    const admin = new URL(url);
+    const name = decodeURIComponent(admin.pathname.slice(1));
+    admin.pathname = "/postgres";
+    await createDatabaseIfMissing(admin.toString(), name);
+  } finally {
+    await probe.end();
+  }
+}

@@ -1,0 +1,62 @@
+import type { KeyValueStore } from "./kv";
+import type { Logger } from "./logger";
+
+export interface CacheOptions {
+  ttlSeconds?: number;
+  /** Invalidating any of these tags makes the entry stale. */
+  tags?: string[];
+}
+
+interface Entry {
+  /** Tag versions when the value was written. */
+  v: Record<string, string>;
+  d: unknown;
+}
+
+/**
+ * Read-through cache over the key-value store. Tags are version counters: an
+ * entry remembers the versions of its tags, and invalidating a tag bumps its
+ * version, so one MGET reads the value and checks it is fresh. A store failure
+ * is a cache miss: callers never fail because the cache did.
+ */
+export class Cache {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly log: Logger,
+    private readonly defaultTtl: number,
+  ) {
+    // Invalidations sent while Redis was away were lost: drop what it holds.
+    store.onRecover(() => {
+      this.store.deleteByPrefix("c:").catch(() => undefined);
+    });
+  }
+
+  async wrap<T>(key: string, opts: CacheOptions, load: () => Promise<T>): Promise<T> {
+    const tags = opts.tags ?? [];
+    const values = await this.store.mget([`c:${key}`, ...tags.map((t) => `t:${t}`)]).catch(() => null);
+    if (values === null) return load();
+    const [raw, ...versions] = values;
+    const current = Object.fromEntries(tags.map((t, i) => [t, versions[i] ?? "0"]));
+    if (raw) {
+      const entry = JSON.parse(raw) as Entry;
+      if (tags.every((t) => entry.v[t] === current[t])) return entry.d as T;
+    }
+    const value = await load();
+    const entry: Entry = { v: current, d: value };
+    await this.store.set(`c:${key}`, JSON.stringify(entry), opts.ttlSeconds ?? this.defaultTtl).catch(() => undefined);
+    return value;
+  }
+
+  /** Makes every entry carrying one of these tags stale. */
+  async invalidateTags(tags: string[]): Promise<void> {
+    const version = Bun.randomUUIDv7();
+    await Promise.all(tags.map((t) => this.store.set(`t:${t}`, version, 86_400))).catch((err: Error) => {
+      // The store is away; entries expire within their TTL and are dropped on recovery.
+      this.log.debug({ err: err.message, tags }, "cache invalidation skipped");
+    });
+  }
+
+  async invalidatePrefix(prefix: string): Promise<void> {
+    await this.store.deleteByPrefix(`c:${prefix}`).catch(() => undefined);
+  }
+}

@@ -1,0 +1,131 @@
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+
+/** The closed list of error codes (api.md "Errors"), with their HTTP status and tRPC code. */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, trpc: "BAD_REQUEST", title: "Validation failed" },
+  BAD_REQUEST: { status: 400, trpc: "BAD_REQUEST", title: "Bad request" },
+  UNAUTHENTICATED: { status: 401, trpc: "UNAUTHORIZED", title: "Authentication required" },
+  PAYMENT_FAILED: { status: 402, trpc: "PAYMENT_REQUIRED", title: "Payment failed" },
+  FORBIDDEN: { status: 403, trpc: "FORBIDDEN", title: "Forbidden" },
+  NOT_FOUND: { status: 404, trpc: "NOT_FOUND", title: "Not found" },
+  METHOD_NOT_ALLOWED: { status: 405, trpc: "METHOD_NOT_SUPPORTED", title: "Method not allowed" },
+  CONFLICT: { status: 409, trpc: "CONFLICT", title: "Conflict" },
+  OUT_OF_STOCK: { status: 409, trpc: "CONFLICT", title: "Out of stock" },
+  PAYLOAD_TOO_LARGE: { status: 413, trpc: "PAYLOAD_TOO_LARGE", title: "Payload too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, trpc: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type" },
+  COUPON_INVALID: { status: 422, trpc: "UNPROCESSABLE_CONTENT", title: "Coupon invalid" },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, trpc: "UNPROCESSABLE_CONTENT", title: "Idempotency key reused" },
+  RATE_LIMITED: { status: 429, trpc: "TOO_MANY_REQUESTS", title: "Too many requests" },
+  INTERNAL: { status: 500, trpc: "INTERNAL_SERVER_ERROR", title: "Internal server error" },
+  SERVICE_UNAVAILABLE: { status: 503, trpc: "SERVICE_UNAVAILABLE", title: "Service unavailable" },
+} as const satisfies Record<string, { status: number; trpc: TRPC_ERROR_CODE_KEY; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface ErrorDetails {
+  errors?: FieldError[];
+  [key: string]: unknown;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+interface ZodLikeIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** Field errors from zod issues, with dotted paths (`lines.0.quantity`). */
+export function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
+  return issues.map((i) => ({
+    path: i.path.map(String).join(".") || "(root)",
+    message: i.message,
+  }));
+}
+
+export function validationError(issues: readonly ZodLikeIssue[]): AppError {
+  const errors = fieldErrors(issues);
+  const named = errors.map((e) => e.path).join(", ");
+  return new AppError("VALIDATION_FAILED", `Invalid input: ${named}`, { errors });
+}
+
+// SQLSTATE classes that mean the database is unreachable or going away, and
+// postgres.js/node error codes for a dead socket.
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|53300)/;
+const UNAVAILABLE_NET = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ENOTFOUND",
+]);
+
+/**
+ * The one place database failures become domain errors: unique -> CONFLICT,
+ * missing reference -> NOT_FOUND, still referenced/serialization/deadlock ->
+ * CONFLICT, unreachable -> SERVICE_UNAVAILABLE. Anything else: null.
+ */
+export function fromDatabaseError(err: unknown): AppError | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== "string") continue;
+    const constraint = (e as { constraint_name?: string }).constraint_name;
+    switch (code) {
+      case "23505": {
+        const field = uniqueField(constraint);
+        return new AppError("CONFLICT", `${field ?? "A unique value"} is already taken`, {
+          constraint,
+          ...(field && { errors: [{ path: field, message: "Already taken" }] }),
+        });
+      }
+      case "23503":
+        return /still referenced/.test(String((e as { detail?: string }).detail))
+          ? new AppError("CONFLICT", "The record is still referenced by others", { constraint })
+          : new AppError("NOT_FOUND", "A referenced record does not exist", { constraint });
+      case "23514":
+        return new AppError("CONFLICT", "The change breaks a data rule", { constraint });
+      case "40001":
+      case "40P01":
+        return new AppError("CONFLICT", "Concurrent update, please retry");
+    }
+    if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NET.has(code)) {
+      return new AppError("SERVICE_UNAVAILABLE", "The database is unavailable, please retry shortly");
+    }
+  }
+  return null;
+}
+
+/** `categories_slug_unique` -> `slug`: drizzle's unique constraint names end in the column. */
+function uniqueField(constraint: string | undefined): string | undefined {
+  const column = constraint?.match(/^[a-z]+_([a-z_]+?)_unique$/)?.[1];
+  return column?.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Any thrown value as an AppError; unknown failures become a bare INTERNAL. */
+export function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
+  if (err instanceof AppError) return { error: err, unexpected: false };
+  const mapped = fromDatabaseError(err);
+  if (mapped) return { error: mapped, unexpected: mapped.code === "SERVICE_UNAVAILABLE" };
+  return { error: new AppError("INTERNAL", "An unexpected error occurred"), unexpected: true };
+}

@@ -1,0 +1,154 @@
+import { Redis } from "ioredis";
+import type { Logger } from "./logger";
+
+/**
+ * The small key-value surface cache and rate limits need, with two
+ * implementations: Redis when REDIS_URL is set, an in-process map otherwise.
+ * Values are strings; TTLs are seconds.
+ */
+export interface KeyValueStore {
+  readonly kind: "redis" | "memory";
+  mget(keys: string[]): Promise<(string | null)[]>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Called after the store comes back from an outage (writes may have been missed). */
+  onRecover(listener: () => void): void;
+  deleteByPrefix(prefix: string): Promise<number>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class MemoryStore implements KeyValueStore {
+  readonly kind = "memory" as const;
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+
+  constructor(private readonly maxEntries = 10_000) {}
+
+  private read(key: string): string | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry.value;
+  }
+
+  async mget(keys: string[]) {
+    return keys.map((k) => this.read(k));
+  }
+
+  async set(key: string, value: string, ttlSeconds: number) {
+    // A Map iterates in insertion order: deleting first then re-adding keeps the
+    // oldest entries at the front, so eviction drops the least recently written.
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+  }
+
+  onRecover() {}
+
+  async deleteByPrefix(prefix: string) {
+    let n = 0;
+    for (const key of this.entries.keys()) {
+      if (key.startsWith(prefix)) {
+        this.entries.delete(key);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async ping() {
+    return true;
+  }
+
+  async close() {
+    this.entries.clear();
+  }
+}
+
+export interface RedisStoreOptions {
+  url: string;
+  keyPrefix?: string;
+  log: Logger;
+}
+
+/**
+ * Redis that fails fast: no offline queue, short timeouts, capped reconnect
+ * backoff. A dead Redis costs a request at most ~100 ms once, then the client
+ * rejects at once until it reconnects by itself.
+ */
+export class RedisStore implements KeyValueStore {
+  readonly kind = "redis" as const;
+  readonly client: Redis;
+  private readonly prefix: string;
+  private readonly recoverListeners: (() => void)[] = [];
+
+  constructor(opts: RedisStoreOptions) {
+    this.prefix = opts.keyPrefix ?? "";
+    this.client = new Redis(opts.url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 1000,
+      commandTimeout: 250,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    let down = false;
+    this.client.on("error", (err: Error) => {
+      if (!down) opts.log.warn({ err: err.message }, "redis unavailable: continuing without it until it is back");
+      down = true;
+    });
+    this.client.on("ready", () => {
+      if (down) {
+        opts.log.info("redis is back");
+        for (const listener of this.recoverListeners) listener();
+      }
+      down = false;
+    });
+  }
+
+  /** Connects without failing boot: the server runs (degraded) while Redis is away. */
+  async connect(): Promise<void> {
+    await this.client.connect().catch(() => undefined);
+  }
+
+  async mget(keys: string[]) {
+    if (keys.length === 0) return [];
+    return this.client.mget(...keys.map((k) => this.prefix + k));
+  }
+
+  async set(key: string, value: string, ttlSeconds: number) {
+    await this.client.set(this.prefix + key, value, "EX", ttlSeconds);
+  }
+
+  onRecover(listener: () => void) {
+    this.recoverListeners.push(listener);
+  }
+
+  async deleteByPrefix(prefix: string) {
+    let cursor = "0";
+    let n = 0;
+    do {
+      const [next, keys] = await this.client.scan(cursor, "MATCH", `${this.prefix}${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) n += await this.client.unlink(...keys);
+    } while (cursor !== "0");
+    return n;
+  }
+
+  async ping() {
+    try {
+      return (await this.client.ping()) === "PONG";
+    } catch {
+      return false;
+    }
+  }
+
+  async close() {
+    this.client.disconnect();
+  }
+}

@@ -1,0 +1,52 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { RestApp } from "../../rest/env";
+import { adminOnly } from "../../rest/guards";
+import { idempotent } from "../../rest/idempotency";
+import { IdempotencyKeyHeader, jsonBody, jsonResponse, problemResponses } from "../../rest/openapi";
+import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
+import * as catalog from "./service";
+
+const listCategoriesRoute = createRoute({
+  method: "get",
+  path: "/categories",
+  operationId: "listCategories",
+  tags: ["Catalog"],
+  summary: "The category tree",
+  responses: { 200: jsonResponse(CategoryTree, "Root categories with their descendants"), ...problemResponses(503) },
+});
+
+const getCategoryRoute = createRoute({
+  method: "get",
+  path: "/categories/{idOrSlug}",
+  operationId: "getCategory",
+  tags: ["Catalog"],
+  summary: "One category by id or slug",
+  request: { params: GetCategoryInput },
+  responses: {
+    200: jsonResponse(CategoryDetail, "The category, its breadcrumb and children"),
+    ...problemResponses(400, 404),
+  },
+});
+
+const createCategoryRoute = createRoute({
+  method: "post",
+  path: "/admin/categories",
+  operationId: "createCategory",
+  tags: ["Admin: catalog"],
+  summary: "Create a category",
+  security: [{ bearerAuth: [] }],
+  middleware: [adminOnly, idempotent()] as const,
+  request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateCategoryInput) },
+  responses: {
+    201: jsonResponse(Category, "The new category"),
+    ...problemResponses(400, 401, 403, 409, 422),
+  },
+});
+
+export const registerCatalogRoutes = (app: RestApp) =>
+  app
+    .openapi(listCategoriesRoute, async (c) => c.json(await catalog.listCategoryTree(c.var.ctx), 200))
+    .openapi(getCategoryRoute, async (c) => c.json(await catalog.getCategory(c.var.ctx, c.req.valid("param")), 200))
+    .openapi(createCategoryRoute, async (c) =>
+      c.json(await catalog.createCategory(c.var.ctx, c.req.valid("json")), 201),
+    );

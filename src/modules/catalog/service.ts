@@ -1,0 +1,104 @@
+import { asc, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { categories } from "../../db/schema";
+import { assertAdmin } from "../../lib/access";
+import type { Ctx } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import { isUuid, newId } from "../../lib/ids";
+import { slugify } from "../../lib/slug";
+import {
+  type Category,
+  type CategoryDetail,
+  type CategoryNode,
+  type CategoryTree,
+  CreateCategoryInput,
+  GetCategoryInput,
+} from "./schemas";
+
+const CATEGORIES_TAG = "categories";
+
+type CategoryRow = typeof categories.$inferSelect;
+
+const toCategory = (row: CategoryRow): Category => ({
+  ...row,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+/** The whole category tree, ordered by position then name; cached until a category changes. */
+export async function listCategoryTree(ctx: Ctx): Promise<CategoryTree> {
+  return ctx.cache.wrap("catalog:category-tree", { tags: [CATEGORIES_TAG] }, async () => {
+    const rows = await ctx.db.select().from(categories).orderBy(asc(categories.position), asc(categories.name));
+    return { items: buildTree(rows.map(toCategory)) };
+  });
+}
+
+function buildTree(flat: Category[]): CategoryNode[] {
+  const nodes = new Map(flat.map((c) => [c.id, { ...c, children: [] as CategoryNode[] }]));
+  const roots: CategoryNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.parentId ? nodes.get(node.parentId) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
+
+/** One category by id or slug, with its breadcrumb and direct children. */
+export async function getCategory(ctx: Ctx, raw: z.input<typeof GetCategoryInput>): Promise<CategoryDetail> {
+  const { idOrSlug } = GetCategoryInput.parse(raw);
+  const where = isUuid(idOrSlug) ? eq(categories.id, idOrSlug) : eq(categories.slug, idOrSlug);
+  const [row] = await ctx.db.select().from(categories).where(where);
+  if (!row) throw new AppError("NOT_FOUND", "Category not found");
+
+  const [ancestors, children] = await Promise.all([
+    ancestorsOf(ctx, row.parentId),
+    ctx.db
+      .select()
+      .from(categories)
+      .where(eq(categories.parentId, row.id))
+      .orderBy(asc(categories.position), asc(categories.name)),
+  ]);
+  return { ...toCategory(row), ancestors, children: children.map(toCategory) };
+}
+
+async function ancestorsOf(ctx: Ctx, parentId: string | null) {
+  if (!parentId) return [];
+  const rows = await ctx.db.execute<{ id: string; name: string; slug: string }>(sql`
+    with recursive up as (
+      select id, parent_id, name, slug, 0 as depth from ${categories} where id = ${parentId}
+      union all
+      select c.id, c.parent_id, c.name, c.slug, up.depth + 1 from ${categories} c join up on c.id = up.parent_id
+    )
+    select id, name, slug from up order by depth desc`);
+  return rows.map(({ id, name, slug }) => ({ id, name, slug }));
+}
+
+/** Creates a category under an existing parent (or at the root). Admin only. */
+export async function createCategory(ctx: Ctx, raw: z.input<typeof CreateCategoryInput>): Promise<Category> {
+  assertAdmin(ctx.actor);
+  const input = CreateCategoryInput.parse(raw);
+  if (input.parentId) {
+    const [parent] = await ctx.db
+      .select({ id: categories.id })
+      .from(categories)
+      .where(eq(categories.id, input.parentId));
+    if (!parent) {
+      throw new AppError("VALIDATION_FAILED", "Parent category does not exist", {
+        errors: [{ path: "parentId", message: "No category has this id" }],
+      });
+    }
+  }
+  const slug = input.slug ?? slugify(input.name);
+  if (!slug) {
+    throw new AppError("VALIDATION_FAILED", "A slug cannot be made from this name", {
+      errors: [{ path: "slug", message: "Give a slug of letters or digits" }],
+    });
+  }
+  // A slug taken by another category surfaces as CONFLICT naming `slug` (lib/errors.ts).
+  const [row] = await ctx.db
+    .insert(categories)
+    .values({ ...input, id: newId(), slug })
+    .returning();
+  await ctx.cache.invalidateTags([CATEGORIES_TAG]);
+  return toCategory(row as CategoryRow);
+}

@@ -1,0 +1,47 @@
+import { createMiddleware } from "hono/factory";
+import type { Actor } from "../lib/context";
+import { AppError } from "../lib/errors";
+import * as idempotency from "../lib/idempotency";
+import type { RestEnv } from "./env";
+
+const actorScope = (actor: Actor): string => {
+  switch (actor.kind) {
+    case "guest":
+      return "guest";
+    case "system":
+      return `system:${actor.name}`;
+    case "bootstrap-admin":
+      return "bootstrap-admin";
+  }
+};
+
+/**
+ * Honours `Idempotency-Key` on a route (api.md "Idempotency"): the same key and
+ * body replay the first successful response; the same key with another body is
+ * 422. Failed requests free the key, since they had no effect to protect.
+ */
+export const idempotent = () =>
+  createMiddleware<RestEnv>(async (c, next) => {
+    const key = c.req.header("idempotency-key");
+    if (key === undefined) return next();
+    if (key.length < 1 || key.length > 255) {
+      throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1 to 255 characters", {
+        errors: [{ path: "Idempotency-Key", message: "Must be 1 to 255 characters" }],
+      });
+    }
+    const ctx = c.var.ctx;
+    const body = await c.req.text();
+    const requestHash = new Bun.CryptoHasher("sha256").update(`${c.req.method} ${c.req.path}\n${body}`).digest("hex");
+    const request = { scope: actorScope(ctx.actor), key, requestHash };
+
+    const claimed = await idempotency.claim(ctx, request);
+    if (claimed.kind === "replay") {
+      return c.json(claimed.body as object, claimed.status as 200, { "Idempotent-Replayed": "true" });
+    }
+    try {
+      await next();
+    } finally {
+      if (c.res.ok) await idempotency.complete(ctx, request, c.res.status, await c.res.clone().json());
+      else await idempotency.release(ctx, request);
+    }
+  });

@@ -1,0 +1,46 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { validationError } from "../lib/errors";
+import { registerCatalogRoutes } from "../modules/catalog/rest";
+import type { RestApp, RestEnv } from "./env";
+import { problem } from "./problem";
+
+export const API_VERSION = "0.1.0";
+
+/** The REST facade under /api/v1: every module's routes in one list, and the OpenAPI 3.1 document. */
+export function createRestApp(): RestApp {
+  const app = new OpenAPIHono<RestEnv>({
+    // zod failures answer as problem+json naming each field, not a ZodError dump.
+    defaultHook: (result, c) => {
+      if (!result.success) return problem(c, validationError(result.error.issues));
+    },
+  }).basePath("/api/v1") as RestApp;
+
+  registerCatalogRoutes(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A session token from `POST /api/v1/auth/sessions` (customers, staff), or an API key `ck_...` (third parties, with scopes).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "session",
+    description: "The first-party browser session. Mutations from a foreign Origin are refused (CSRF).",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Cartwright API",
+      version: API_VERSION,
+      description:
+        "Headless commerce REST facade. Money is integers in minor units; lists use cursor pagination; errors are RFC 9457 problem+json with a stable `code`.",
+    },
+    tags: [
+      { name: "Catalog", description: "Categories, products and variants as shoppers see them" },
+      { name: "Admin: catalog", description: "Catalog management (staff, admin or API key with catalog:write)" },
+    ],
+  });
+  return app;
+}

@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+import { Problem } from "./problem";
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  required: true,
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid input; `errors` names each field",
+  401: "Authentication required",
+  403: "Not allowed for this caller",
+  404: "Not found",
+  409: "Conflicts with the current state",
+  413: "Body too large",
+  415: "Body is not JSON",
+  422: "Idempotency-Key reused with a different request",
+  429: "Rate limited",
+  503: "A dependency is unavailable",
+};
+
+/** The documented error responses of a route, all problem+json. */
+export function problemResponses(...statuses: (keyof typeof PROBLEM_DESCRIPTIONS)[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: PROBLEM_DESCRIPTIONS[s] ?? "Error", content: { "application/problem+json": { schema: Problem } } },
+    ]),
+  );
+}
+
+export const IdempotencyKeyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({ description: "Replays the first response for 24 h when the same request is sent again" }),
+});

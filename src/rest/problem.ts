@@ -1,0 +1,38 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { AppError, ERROR_CODES } from "../lib/errors";
+
+export const Problem = z
+  .object({
+    type: z.string().openapi({ example: "https://cartwright.dev/problems/not-found" }),
+    title: z.string().openapi({ example: "Not found" }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: "Category not found" }),
+    code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES]).openapi({ example: "NOT_FOUND" }),
+    requestId: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem", { description: "RFC 9457 problem details" });
+
+export type ProblemBody = z.infer<typeof Problem>;
+
+export function problemBody(error: AppError, requestId: string): ProblemBody {
+  const { status, title } = ERROR_CODES[error.code];
+  return {
+    type: `https://cartwright.dev/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
+    title,
+    status,
+    detail: error.message,
+    code: error.code,
+    requestId,
+    ...(error.details?.errors && { errors: error.details.errors }),
+  };
+}
+
+/** The one way REST answers with an error: application/problem+json. */
+export function problem(c: Context, error: AppError, headers: Record<string, string> = {}): Response {
+  const body = problemBody(error, c.get("requestId") ?? "");
+  return c.body(JSON.stringify(body), body.status as 400, { ...headers, "Content-Type": "application/problem+json" });
+}
+
+export { AppError };

@@ -1,0 +1,48 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { assertAdmin } from "../lib/access";
+import type { Ctx } from "../lib/context";
+import { AppError, ERROR_CODES, fieldErrors, toAppError } from "../lib/errors";
+
+interface ZodLike {
+  issues: { path: PropertyKey[]; message: string }[];
+}
+const isZodError = (e: unknown): e is ZodLike => Array.isArray((e as ZodLike | undefined)?.issues);
+
+const t = initTRPC.context<Ctx>().create({
+  // Clients get the contract's `code` and field errors, never a stack (stack-notes.md).
+  errorFormatter({ shape, error, ctx }) {
+    const cause = error.cause;
+    const base = {
+      code: error.code as string,
+      httpStatus: shape.data.httpStatus,
+      path: shape.data.path,
+      requestId: ctx?.requestId,
+    };
+    if (isZodError(cause)) {
+      const errors = fieldErrors(cause.issues);
+      const message = `Invalid input: ${errors.map((e) => e.path).join(", ")}`;
+      return { ...shape, message, data: { ...base, code: "VALIDATION_FAILED", errors } };
+    }
+    if (cause instanceof AppError) {
+      return { ...shape, data: { ...base, ...cause.details, code: cause.code } };
+    }
+    return { ...shape, data: base };
+  },
+});
+
+/** Services throw AppError; tRPC answers with the matching TRPCError. Unknown failures are logged and hidden. */
+const translateErrors = t.middleware(async ({ ctx, next, path }) => {
+  const result = await next();
+  if (result.ok || result.error.code !== "INTERNAL_SERVER_ERROR" || !result.error.cause) return result;
+  const { error, unexpected } = toAppError(result.error.cause);
+  if (unexpected) ctx.log.error({ err: result.error.cause, path }, "unhandled error in procedure");
+  throw new TRPCError({ code: ERROR_CODES[error.code].trpc, message: error.message, cause: error });
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(translateErrors);
+/** Early, documented 401/403; the service checks again (style.md "Authorization"). */
+export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
+  assertAdmin(ctx.actor);
+  return next();
+});
