@@ -67,8 +67,7 @@ export function createApp(deps: AppDeps) {
   });
   app.use("/api/*", async (c, next) => {
     const type = c.req.header("content-type");
-    const hasBody =
-      c.req.header("content-length") !== "0" && (c.req.header("content-length") || c.req.header("transfer-encoding"));
+    const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
     if (MUTATING.has(c.req.method) && hasBody && !/^application\/([\w.+-]*\+)?json\b/i.test(type ?? "")) {
       return problem(c, new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json"));
     }

@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   SEED_ON_FIRST_RUN: bool.default(true),
 
   REDIS_URL: url(["redis", "rediss"]).optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default("cw:"),
   TYPESENSE_URL: url(["http", "https"]).optional(),
   TYPESENSE_API_KEY: z.string().min(1).optional(),
   STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),

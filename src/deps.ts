@@ -86,7 +86,7 @@ async function resolveDatabase(config: Config, log: Logger) {
 
 async function createStore(config: Config, log: Logger): Promise<KeyValueStore> {
   if (!config.REDIS_URL) return new MemoryStore();
-  const store = new RedisStore({ url: config.REDIS_URL, log });
+  const store = new RedisStore({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, log });
   await store.connect();
   return store;
 }

@@ -12,6 +12,8 @@ export interface EmbeddedOptions {
   log: Logger;
   /** false: the data directory is deleted on stop (throwaway test servers). */
   persistent?: boolean;
+  /** Extra `postgres` flags, e.g. `-c fsync=off` for a throwaway test server. */
+  flags?: string[];
 }
 
 export interface EmbeddedPostgres {
@@ -51,7 +53,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     createPostgresUser: true,
     initdbFlags: ["--encoding=UTF8", "--no-sync"],
     // No unix socket: the directory may not exist, and TCP on loopback is all we use.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=200",
+      ...(opts.flags ?? []),
+    ],
     onLog: (m) => opts.log.trace({ postgres: m.trim() }, "embedded postgres"),
     onError: (e) => opts.log.debug({ postgres: String(e).trim() }, "embedded postgres"),
   });

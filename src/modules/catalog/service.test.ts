@@ -1,0 +1,101 @@
+import { describe, expect, test } from "bun:test";
+import { useTestApp } from "../../../tests/harness";
+import { type AppError, toAppError } from "../../lib/errors";
+import * as catalog from "./service";
+
+const t = await useTestApp();
+const admin = t.ctx({ kind: "bootstrap-admin" });
+const guest = t.ctx({ kind: "guest" });
+
+/** The error as a transport would report it (database failures are translated in one place). */
+const rejects = async (p: Promise<unknown>): Promise<AppError> => {
+  try {
+    await p;
+  } catch (err) {
+    return toAppError(err).error;
+  }
+  throw new Error("expected the call to fail");
+};
+
+describe("createCategory", () => {
+  test("creates a root category with a slug made from its name", async () => {
+    const created = await catalog.createCategory(admin, { name: "Women's Shoes & Boots" });
+    expect(created).toMatchObject({
+      name: "Women's Shoes & Boots",
+      slug: "womens-shoes-boots",
+      parentId: null,
+      position: 0,
+    });
+    expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test("refuses a slug another category has with CONFLICT naming slug", async () => {
+    await catalog.createCategory(admin, { name: "Bags", slug: "bags" });
+    const err = await rejects(catalog.createCategory(admin, { name: "More bags", slug: "bags" }));
+    expect(err.code).toBe("CONFLICT");
+    expect(err.details?.errors).toEqual([{ path: "slug", message: "Already taken" }]);
+  });
+
+  test("refuses a parent that does not exist, naming parentId, and writes nothing", async () => {
+    const err = await rejects(
+      catalog.createCategory(admin, { name: "Orphan", parentId: "01a20160-0000-7000-8000-000000000000" }),
+    );
+    expect(err.code).toBe("VALIDATION_FAILED");
+    expect(err.details?.errors?.[0]?.path).toBe("parentId");
+    const [row] = await t.sql`select count(*)::int as n from categories where name = 'Orphan'`;
+    expect(row?.n).toBe(0);
+  });
+
+  test("rejects fields outside the schema (no mass assignment)", async () => {
+    const input = { name: "Sneaky", id: "01a20160-0000-7000-8000-000000000001" } as never;
+    await expect(catalog.createCategory(admin, input)).rejects.toThrow(/Unrecognized key/);
+  });
+
+  test("refuses a guest with UNAUTHENTICATED", async () => {
+    const err = await rejects(catalog.createCategory(guest, { name: "Nope" }));
+    expect(err.code).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("listCategoryTree", () => {
+  test("nests children under parents, ordered by position then name", async () => {
+    const root = await catalog.createCategory(admin, { name: "Garden", slug: "garden", position: 5 });
+    await catalog.createCategory(admin, { name: "Tools", parentId: root.id, position: 2 });
+    await catalog.createCategory(admin, { name: "Plants", parentId: root.id, position: 1 });
+    await catalog.createCategory(admin, { name: "Bulbs", parentId: root.id, position: 1 });
+
+    const tree = await catalog.listCategoryTree(guest);
+    const garden = tree.items.find((c) => c.slug === "garden");
+    expect(garden?.children.map((c) => c.name)).toEqual(["Bulbs", "Plants", "Tools"]);
+    expect(tree.items.some((c) => c.slug === "tools")).toBe(false);
+  });
+
+  test("shows a new category at once, although the tree is cached", async () => {
+    const before = await catalog.listCategoryTree(guest);
+    await catalog.createCategory(admin, { name: "Fresh", slug: "fresh" });
+    const after = await catalog.listCategoryTree(guest);
+    expect(before.items.some((c) => c.slug === "fresh")).toBe(false);
+    expect(after.items.some((c) => c.slug === "fresh")).toBe(true);
+  });
+});
+
+describe("getCategory", () => {
+  test("finds a category by id and by slug, with its breadcrumb and children", async () => {
+    const a = await catalog.createCategory(admin, { name: "Level A", slug: "level-a" });
+    const b = await catalog.createCategory(admin, { name: "Level B", slug: "level-b", parentId: a.id });
+    const c = await catalog.createCategory(admin, { name: "Level C", slug: "level-c", parentId: b.id });
+
+    const bySlug = await catalog.getCategory(guest, { idOrSlug: "level-c" });
+    expect(bySlug.id).toBe(c.id);
+    expect(bySlug.ancestors.map((x) => x.slug)).toEqual(["level-a", "level-b"]);
+
+    const byId = await catalog.getCategory(guest, { idOrSlug: b.id });
+    expect(byId.slug).toBe("level-b");
+    expect(byId.children.map((x) => x.id)).toEqual([c.id]);
+  });
+
+  test("answers NOT_FOUND for an unknown slug", async () => {
+    const err = await rejects(catalog.getCategory(guest, { idOrSlug: "no-such-thing" }));
+    expect(err.code).toBe("NOT_FOUND");
+  });
+});

@@ -1,0 +1,150 @@
+import { afterAll } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
+import postgres from "postgres";
+import { type App, createApp } from "../src/app";
+import { loadConfig } from "../src/config";
+import { closeDeps, createDeps, type Deps } from "../src/deps";
+import type { Actor, Ctx } from "../src/lib/context";
+import { createLogger } from "../src/lib/logger";
+import type { AppRouter } from "../src/trpc/router";
+import { OpenApiValidator } from "./openapi-validator";
+
+export const ADMIN_TOKEN = "test-bootstrap-admin-token-0123456789abcdef";
+export const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+/** Whether this run has a real Redis (see tests/preload.ts). */
+export const hasRedis = Boolean(process.env.CW_TEST_REDIS_URL);
+
+export interface TestAppOptions {
+  /** Use the run's real Redis (with this file's own key prefix) instead of the in-process store. */
+  redis?: boolean;
+  /** Extra environment for the app's config. */
+  env?: Record<string, string>;
+}
+
+export interface TestApp {
+  app: App;
+  deps: Deps;
+  databaseUrl: string;
+  /** A typed tRPC client over app.fetch, as a guest. */
+  trpc: TRPCClient<AppRouter>;
+  /** The same, sending these headers (e.g. `asAdmin`). */
+  trpcWith(headers: Record<string, string>): TRPCClient<AppRouter>;
+  /** REST calls over app.fetch; every response is checked against the OpenAPI document. */
+  rest: RestClient;
+  /** A service context with a made-up actor. */
+  ctx(actor?: Actor): Ctx;
+  sql: postgres.Sql;
+}
+
+let files = 0;
+
+/** A fresh database cloned from the run's template and an app on it; torn down after the file. */
+export async function useTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const adminUrl = process.env.CW_TEST_PG_ADMIN_URL;
+  const template = process.env.CW_TEST_TEMPLATE;
+  if (!adminUrl || !template) throw new Error("tests/preload.ts did not run: use `bun test`");
+  const name = `cw_test_${process.pid}_${++files}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}" template "${template}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const mailDir = mkdtempSync(join(tmpdir(), "cartwright-mail-"));
+
+  const redisUrl = opts.redis ? process.env.CW_TEST_REDIS_URL : undefined;
+  if (opts.redis && !redisUrl) throw new Error("this test needs Redis: guard it with hasRedis");
+  const config = loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    DATABASE_URL: url.toString(),
+    DATABASE_POOL_SIZE: "5",
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `${name}:`,
+    ADMIN_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+    WORKER_ENABLED: "false",
+    MAIL_DIR: mailDir,
+    ...opts.env,
+  });
+  const log = createLogger({ level: config.LOG_LEVEL, pretty: false });
+  const deps = await createDeps(config, log, { migrate: false });
+  const app = createApp({ ...deps, workerStatus: () => "disabled" });
+
+  afterAll(async () => {
+    await closeDeps(deps);
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+    rmSync(mailDir, { recursive: true, force: true });
+  });
+
+  const trpcWith = (headers: Record<string, string>) =>
+    createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({
+          url: "http://cartwright.test/trpc",
+          headers,
+          fetch: async (input, init) => app.fetch(new Request(input as string, init as RequestInit)),
+        }),
+      ],
+    });
+
+  return {
+    app,
+    deps,
+    databaseUrl: url.toString(),
+    trpc: trpcWith({}),
+    trpcWith,
+    rest: new RestClient(app),
+    ctx: (actor = { kind: "guest" }) => ({
+      db: deps.database.db,
+      cache: deps.cache,
+      log,
+      requestId: "test",
+      actor,
+    }),
+    sql: deps.database.sql,
+  };
+}
+
+export interface RestResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RestRequest {
+  body?: unknown;
+  /** Sent as-is instead of JSON-encoding `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export class RestClient {
+  private validator: OpenApiValidator | null = null;
+  constructor(private readonly app: App) {}
+
+  async request(method: string, path: string, req: RestRequest = {}): Promise<RestResponse> {
+    const headers: Record<string, string> = { ...req.headers };
+    let body: string | undefined = req.rawBody;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const res = await this.app.fetch(new Request(`http://cartwright.test${path}`, { method, headers, body }));
+    const text = await res.text();
+    const type = res.headers.get("content-type") ?? "";
+    const parsed = type.includes("json") && text ? JSON.parse(text) : text;
+    if (path.startsWith("/api/v1/") && path !== "/api/v1/openapi.json") {
+      this.validator ??= await OpenApiValidator.load(this.app);
+      this.validator.check(method, path, res.status, type, parsed);
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  }
+
+  get = (path: string, req?: RestRequest) => this.request("GET", path, req);
+  post = (path: string, body?: unknown, req?: RestRequest) => this.request("POST", path, { ...req, body });
+  patch = (path: string, body?: unknown, req?: RestRequest) => this.request("PATCH", path, { ...req, body });
+  put = (path: string, body?: unknown, req?: RestRequest) => this.request("PUT", path, { ...req, body });
+  delete = (path: string, req?: RestRequest) => this.request("DELETE", path, req);
+}

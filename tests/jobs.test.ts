@@ -1,0 +1,64 @@
+import { describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { enqueue } from "../src/jobs/enqueue";
+import { startWorker } from "../src/jobs/runner";
+import { tasks } from "../src/jobs/tasks";
+import { inTransaction } from "../src/lib/context";
+import { useTestApp } from "./harness";
+
+const t = await useTestApp();
+const system = t.ctx({ kind: "system", name: "test" });
+
+const pendingJobs = async (task: string) =>
+  (await t.sql`select id, attempts, last_error from graphile_worker.jobs where task_identifier = ${task}`).length;
+
+const insertKey = (key: string, expiresIn: string) =>
+  t.sql`insert into idempotency_keys (scope, key, request_hash, status, body, expires_at)
+        values ('test', ${key}, 'h', 201, '{}'::jsonb, now() + ${expiresIn}::interval)`;
+
+const keyExists = async (key: string) => (await t.sql`select 1 from idempotency_keys where key = ${key}`).length > 0;
+
+describe("enqueue", () => {
+  test("a rolled back transaction leaves no job behind", async () => {
+    await inTransaction(system, async (tx) => {
+      await enqueue(tx, "purge-idempotency-keys", {});
+      expect(await tx.db.execute(sql`select 1 from graphile_worker.jobs`)).toHaveLength(1);
+      throw new Error("roll back");
+    }).catch(() => {});
+    expect(await pendingJobs("purge-idempotency-keys")).toBe(0);
+  });
+
+  test("a committed job runs on the worker and has its effect", async () => {
+    await insertKey("expired-1", "-1 hour");
+    await insertKey("fresh-1", "23 hours");
+    await inTransaction(system, (tx) => enqueue(tx, "purge-idempotency-keys", {}));
+    expect(await pendingJobs("purge-idempotency-keys")).toBe(1);
+
+    const worker = await startWorker({ ...t.deps, db: t.deps.database.db }, 1);
+    try {
+      for (let i = 0; i < 100 && (await pendingJobs("purge-idempotency-keys")) > 0; i++) await Bun.sleep(50);
+    } finally {
+      await worker.stop();
+    }
+    expect(await pendingJobs("purge-idempotency-keys")).toBe(0);
+    expect(await keyExists("expired-1")).toBe(false);
+    expect(await keyExists("fresh-1")).toBe(true);
+  });
+});
+
+describe("purge-idempotency-keys", () => {
+  test("running it twice has one effect", async () => {
+    await insertKey("expired-2", "-2 hours");
+    await insertKey("fresh-2", "1 hour");
+    const task = tasks["purge-idempotency-keys"];
+    await task.run(system, {});
+    await task.run(system, {});
+    expect(await keyExists("expired-2")).toBe(false);
+    expect(await keyExists("fresh-2")).toBe(true);
+  });
+
+  test("is scheduled hourly by the crontab", async () => {
+    const { crontab } = await import("../src/jobs/tasks");
+    expect(crontab).toMatch(/^30 \* \* \* \* purge-idempotency-keys/m);
+  });
+});
