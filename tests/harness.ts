@@ -22,6 +22,8 @@ export interface TestAppOptions {
   redis?: boolean;
   /** Extra environment for the app's config. */
   env?: Record<string, string>;
+  /** Reach the file's database through another address (e.g. a proxy that can cut it off). */
+  rewriteDatabaseUrl?: (url: URL) => URL;
 }
 
 export interface TestApp {
@@ -58,7 +60,7 @@ export async function useTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: (opts.rewriteDatabaseUrl?.(new URL(url)) ?? url).toString(),
     DATABASE_POOL_SIZE: "5",
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `${name}:`,

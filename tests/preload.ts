@@ -1,9 +1,12 @@
-import { afterAll } from "bun:test";
+import { afterAll, setDefaultTimeout } from "bun:test";
 import { ensureTemplate, startTestPostgres, startTestRedis } from "./services";
 
 // Runs once per `bun test` process (once per file with --isolate/--parallel):
 // one Postgres and one Redis for the run, and the migrated template database
 // that every test file clones (tests/harness.ts).
+// Tests that start servers or processes need more than the default 5 s on a slow CI machine.
+setDefaultTimeout(20_000);
+
 const pg = await startTestPostgres();
 const redis = await startTestRedis();
 process.env.CW_TEST_PG_ADMIN_URL = pg.adminUrl;

@@ -23,13 +23,14 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   415: "Body is not JSON",
   422: "Idempotency-Key reused with a different request",
   429: "Rate limited",
-  503: "A dependency is unavailable",
+  500: "Unexpected error (logged with the request id; the body names no cause)",
+  503: "A dependency is unavailable; retry shortly",
 };
 
-/** The documented error responses of a route, all problem+json. */
+/** The documented error responses of a route, all problem+json; every route may answer 500 and 503. */
 export function problemResponses(...statuses: (keyof typeof PROBLEM_DESCRIPTIONS)[]) {
   return Object.fromEntries(
-    statuses.map((s) => [
+    [...new Set([...statuses, 500, 503])].map((s) => [
       s,
       { description: PROBLEM_DESCRIPTIONS[s] ?? "Error", content: { "application/problem+json": { schema: Problem } } },
     ]),

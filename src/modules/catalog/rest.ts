@@ -12,7 +12,7 @@ const listCategoriesRoute = createRoute({
   operationId: "listCategories",
   tags: ["Catalog"],
   summary: "The category tree",
-  responses: { 200: jsonResponse(CategoryTree, "Root categories with their descendants"), ...problemResponses(503) },
+  responses: { 200: jsonResponse(CategoryTree, "Root categories with their descendants"), ...problemResponses() },
 });
 
 const getCategoryRoute = createRoute({

@@ -1,0 +1,113 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ADMIN_TOKEN, useTestApp } from "./harness";
+import { processesMentioning, startServer, waitUntil } from "./server-process";
+import { freePort } from "./services";
+
+const postgresOf = (dir: string) => processesMentioning(`-D ${dir}`);
+
+describe("bun src/index.ts with nothing configured (embedded Postgres)", () => {
+  const root = mkdtempSync(join(tmpdir(), "cartwright-boot-"));
+  chmodSync(root, 0o755);
+  const dataDir = join(root, "postgres");
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const env = async () => ({
+    EMBEDDED_PG_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(await freePort()),
+    MAIL_DIR: join(root, "mail"),
+    ADMIN_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+  });
+
+  test("first run seeds; SIGTERM leaves no postgres; a restart keeps the data; SIGKILL leaves no orphan", async () => {
+    const first = await startServer(await env());
+    expect(first.output()).toContain("database: embedded postgres");
+    const seeded = await (await fetch(`${first.url}/api/v1/categories`)).json();
+    expect(seeded.items.map((c: { slug: string }) => c.slug)).toEqual(["clothing", "footwear", "accessories", "home"]);
+    for (const path of ["/health", "/docs", "/api/v1/openapi.json"]) {
+      expect((await fetch(first.url + path)).status).toBe(200);
+    }
+    const created = await fetch(`${first.url}/api/v1/admin/categories`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Kept across restarts" }),
+    });
+    expect(created.status).toBe(201);
+    expect(postgresOf(dataDir).length).toBeGreaterThan(0);
+
+    first.proc.kill("SIGTERM");
+    expect(await first.proc.exited).toBe(0);
+    expect(postgresOf(dataDir)).toEqual([]);
+
+    const second = await startServer(await env());
+    const kept = await fetch(`${second.url}/api/v1/categories/kept-across-restarts`);
+    expect(kept.status).toBe(200);
+    const again = await (await fetch(`${second.url}/api/v1/categories`)).json();
+    expect(again.items).toHaveLength(5);
+
+    // A crash nobody can catch: the watchdog stops the orphaned postmaster.
+    second.proc.kill("SIGKILL");
+    await second.proc.exited;
+    expect(await waitUntil(() => postgresOf(dataDir).length === 0, 10_000)).toBe(true);
+
+    const third = await startServer(await env());
+    expect((await fetch(`${third.url}/api/v1/categories/kept-across-restarts`)).status).toBe(200);
+    third.proc.kill("SIGINT");
+    expect(await third.proc.exited).toBe(0);
+    expect(postgresOf(dataDir)).toEqual([]);
+  }, 120_000);
+});
+
+describe("graceful shutdown (external Postgres)", () => {
+  test("SIGTERM during a slow request lets it finish, then exits 0", async () => {
+    const t = await useTestApp();
+    const server = await startServer({
+      DATABASE_URL: t.databaseUrl,
+      MIGRATE_ON_BOOT: "false",
+      ADMIN_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+    });
+    const body = JSON.stringify({ name: "Slow but complete" });
+    const half = Math.floor(body.length / 2);
+    let response = "";
+    const socket = await Bun.connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+      socket: {
+        data(_s, chunk) {
+          response += new TextDecoder().decode(chunk);
+        },
+      },
+    });
+    // A client still uploading its body: the request is in flight when the signal comes.
+    socket.write(
+      `POST /api/v1/admin/categories HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+    );
+    await Bun.sleep(300);
+    server.proc.kill("SIGTERM");
+    await Bun.sleep(700);
+    socket.write(body.slice(half));
+    expect(await server.proc.exited).toBe(0);
+    expect(response).toStartWith("HTTP/1.1 201");
+    expect(response).toContain('"slug":"slow-but-complete"');
+    const [row] = await t.sql`select count(*)::int as n from categories where slug = 'slow-but-complete'`;
+    expect(row?.n).toBe(1);
+  }, 60_000);
+});
+
+describe("configuration", () => {
+  test("a bad value stops boot with one line naming the variable", async () => {
+    const proc = Bun.spawn(["bun", "src/index.ts"], {
+      cwd: join(import.meta.dir, ".."),
+      env: { PATH: process.env.PATH ?? "", PORT: "not-a-port", REDIS_URL: "http://wrong" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(await proc.exited).toBe(1);
+    const stderr = (await new Response(proc.stderr).text()).trim();
+    expect(stderr.split("\n")).toHaveLength(1);
+    expect(stderr).toContain("PORT:");
+    expect(stderr).toContain("REDIS_URL: must be a URL (redis, rediss)");
+  });
+});
