@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import postgres from "postgres";
 import { ADMIN_TOKEN, useTestApp } from "./harness";
 import { processesMentioning, startServer, waitUntil } from "./server-process";
 import { freePort } from "./services";
@@ -57,6 +58,51 @@ describe("bun src/index.ts with nothing configured (embedded Postgres)", () => {
     expect(await third.proc.exited).toBe(0);
     expect(postgresOf(dataDir)).toEqual([]);
   }, 120_000);
+});
+
+describe("external mode: DATABASE_URL and REDIS_URL set", () => {
+  test("creates and migrates a missing database, uses Redis, and db:seed is idempotent with progress", async () => {
+    const url = new URL(process.env.CW_TEST_PG_ADMIN_URL ?? "");
+    url.pathname = `/cw_external_${process.pid}`;
+    const env = {
+      DATABASE_URL: url.toString(),
+      ...(process.env.CW_TEST_REDIS_URL && {
+        REDIS_URL: process.env.CW_TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: `ext${process.pid}:`,
+      }),
+    };
+    const server = await startServer(env);
+    try {
+      const ready = await (await fetch(`${server.url}/ready`)).json();
+      expect(ready.checks.postgres).toBe("ok");
+      expect(ready.checks.redis).toBe(process.env.CW_TEST_REDIS_URL ? "ok" : "disabled");
+      expect(ready.checks.worker).toBe("ok");
+      expect(server.output()).toContain(`database: postgres at ${url.host}${url.pathname}`);
+      // External databases are never seeded implicitly.
+      expect((await (await fetch(`${server.url}/api/v1/categories`)).json()).items).toEqual([]);
+
+      const seed = () => {
+        const proc = Bun.spawnSync(["bun", "scripts/seed.ts"], {
+          cwd: join(import.meta.dir, ".."),
+          env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
+        });
+        return { code: proc.exitCode, stderr: proc.stderr.toString() };
+      };
+      const first = seed();
+      expect(first.code).toBe(0);
+      expect(first.stderr).toContain("categories: 14/14");
+      expect(first.stderr).toContain("seed done: 14 created");
+      expect(seed().stderr).toContain("seed done: 0 created");
+      const tree = await (await fetch(`${server.url}/api/v1/categories`)).json();
+      expect(tree.items.map((c: { slug: string }) => c.slug)).toEqual(["clothing", "footwear", "accessories", "home"]);
+    } finally {
+      server.proc.kill("SIGTERM");
+      await server.proc.exited;
+      const admin = postgres(process.env.CW_TEST_PG_ADMIN_URL ?? "", { max: 1 });
+      await admin.unsafe(`drop database if exists "cw_external_${process.pid}" with (force)`);
+      await admin.end();
+    }
+  }, 60_000);
 });
 
 describe("graceful shutdown (external Postgres)", () => {
