@@ -120,12 +120,17 @@ function readPostmasterPid(dir: string): number | null {
   }
 }
 
+/** Running, and not a zombie: `bun --watch` re-executes in the same pid, which never reaps the old postmaster. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
   }
 }
 
@@ -134,7 +139,7 @@ async function stopStalePostmaster(dir: string, log: Logger): Promise<void> {
   const pid = readPostmasterPid(dir);
   if (!pid) return;
   if (isAlive(pid) && isPostmasterOf(pid, dir)) {
-    log.warn({ pid }, "stopping a postgres left running by an earlier crash");
+    log.warn({ pid }, "stopping a postgres left running by an earlier run (crash or watch reload)");
     process.kill(pid, "SIGINT");
     for (let i = 0; i < 100 && isAlive(pid); i++) await Bun.sleep(100);
     if (isAlive(pid)) process.kill(pid, "SIGKILL");
