@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Subprocess, spawn } from "bun";
@@ -8,21 +7,13 @@ import postgres from "postgres";
 import { startEmbeddedPostgres } from "../src/db/embedded";
 import { MIGRATIONS_DIR, migrateDatabase } from "../src/db/migrate";
 import { createLogger } from "../src/lib/logger";
+import { freePort } from "../src/lib/ports";
+
+export { freePort };
 
 // The services a test run needs, started once per run by tests/preload.ts.
 
 const quiet = createLogger({ level: "silent", pretty: false });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export interface TestPostgres {
   /** A URL to a database we may create and drop databases from. */

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import postgres from "postgres";
 import type { Logger } from "../lib/logger";
+import { freePort } from "../lib/ports";
 
 export interface EmbeddedOptions {
   dir: string;
@@ -163,18 +163,4 @@ function isPostmasterOf(pid: number, dir: string): boolean {
 function watchParent(postmasterPid: number): void {
   const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -INT ${postmasterPid} 2>/dev/null`;
   spawn("sh", ["-c", script], { detached: true, stdio: "ignore" }).unref();
-}
-
-/** The wanted port when it is free, else one the OS picks. */
-async function freePort(wanted: number): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<number | null>((done) => {
-      const srv = createServer();
-      srv.once("error", () => done(null));
-      srv.listen(port, "127.0.0.1", () => {
-        const address = srv.address();
-        srv.close(() => done(typeof address === "object" && address ? address.port : null));
-      });
-    });
-  return (await tryListen(wanted)) ?? (await tryListen(0)) ?? wanted;
 }
