@@ -142,6 +142,29 @@ describe("graceful shutdown (external Postgres)", () => {
   }, 60_000);
 });
 
+describe("bun run worker (the worker alone)", () => {
+  test("runs committed jobs and stops cleanly on SIGTERM", async () => {
+    const t = await useTestApp();
+    await t.sql`insert into idempotency_keys (scope, key, request_hash, expires_at) values ('s', 'old', 'h', now() - interval '1 hour')`;
+    await t.sql`select graphile_worker.add_job('purge-idempotency-keys', '{}'::json)`;
+    const worker = Bun.spawn(["bun", "src/worker.ts"], {
+      cwd: join(import.meta.dir, ".."),
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: t.databaseUrl, MIGRATE_ON_BOOT: "false", LOG_LEVEL: "warn" },
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    let purged = false;
+    for (let i = 0; i < 100 && !purged; i++) {
+      await Bun.sleep(100);
+      purged = (await t.sql`select 1 from idempotency_keys where key = 'old'`).length === 0;
+    }
+    worker.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    expect(purged).toBe(true);
+    expect(await t.sql`select 1 from graphile_worker.jobs`).toHaveLength(0);
+  }, 30_000);
+});
+
 describe("configuration", () => {
   test("a bad value stops boot with one line naming the variable", async () => {
     const proc = Bun.spawn(["bun", "src/index.ts"], {

@@ -103,6 +103,8 @@ export function fromDatabaseError(err: unknown): AppError | null {
         return /still referenced/.test(String((e as { detail?: string }).detail))
           ? new AppError("CONFLICT", "The record is still referenced by others", { constraint })
           : new AppError("NOT_FOUND", "A referenced record does not exist", { constraint });
+      case "23001": // ON DELETE RESTRICT
+        return new AppError("CONFLICT", "The record is still referenced by others", { constraint });
       case "23514":
         return new AppError("CONFLICT", "The change breaks a data rule", { constraint });
       case "40001":
