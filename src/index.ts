@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { bootConfig } from "./boot";
 import { closeDeps, createDeps } from "./deps";
 import { startWorker, type WorkerHandle } from "./jobs/runner";
+import { systemContext } from "./lib/context";
 import { handleShutdown } from "./lib/shutdown";
 import { seedDemoStore } from "./seed";
 
@@ -10,13 +11,7 @@ const deps = await createDeps(config, log);
 for (const [part, mode] of Object.entries(deps.modes)) log.info(`${part}: ${mode}`);
 
 if (deps.embedded?.freshlyInitialised && config.SEED_ON_FIRST_RUN) {
-  const ctx = {
-    db: deps.database.db,
-    cache: deps.cache,
-    log,
-    requestId: "seed",
-    actor: { kind: "system", name: "seed" },
-  } as const;
+  const ctx = systemContext({ db: deps.database.db, cache: deps.cache, log }, "seed");
   const { created } = await seedDemoStore(ctx, () => {});
   log.info(`seed: first run, created ${created} demo categories`);
 }

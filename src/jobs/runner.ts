@@ -2,6 +2,7 @@ import { type Runner, run, type TaskList } from "graphile-worker";
 import pg from "pg";
 import type { Db } from "../db/client";
 import type { Cache } from "../lib/cache";
+import { systemContext } from "../lib/context";
 import type { Logger } from "../lib/logger";
 import { workerLogger } from "./logger";
 import { crontab, tasks } from "./tasks";
@@ -24,14 +25,7 @@ function taskList(deps: WorkerDeps): TaskList {
     Object.entries(tasks).map(([name, task]) => [
       name,
       async (payload: unknown, helpers: { job: { id: string } }) => {
-        const requestId = `job-${helpers.job.id}`;
-        const ctx = {
-          db: deps.db,
-          cache: deps.cache,
-          log: deps.log.child({ task: name, jobId: helpers.job.id, requestId }),
-          requestId,
-          actor: { kind: "system" as const, name },
-        };
+        const ctx = systemContext(deps, name, `job-${helpers.job.id}`);
         await task.run(ctx, task.payload.parse(payload ?? {}));
       },
     ]),

@@ -23,6 +23,11 @@ export interface Ctx {
   inTransaction?: boolean;
 }
 
+/** The context of work nobody requested over HTTP: jobs, seeds, scripts. */
+export function systemContext(parts: Pick<Ctx, "db" | "cache" | "log">, name: string, requestId = name): Ctx {
+  return { ...parts, log: parts.log.child({ requestId }), requestId, actor: { kind: "system", name } };
+}
+
 /** Runs `fn` in a transaction, or in the caller's when one is already open. */
 export function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.inTransaction) return fn(ctx);
