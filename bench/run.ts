@@ -1,10 +1,10 @@
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, release, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon, { type Instance, type Result } from "autocannon";
 import type { Subprocess } from "bun";
+import { freePort } from "../src/lib/ports";
 
 // `bun run bench`: starts Cartwright (embedded Postgres in its own data dir, or
 // DATABASE_URL / REDIS_URL from the environment) and a bare Hono server on
@@ -14,10 +14,13 @@ import type { Subprocess } from "bun";
 const ROOT = resolve(import.meta.dir, "..");
 const TMP = resolve(ROOT, "bench/.tmp");
 const GOAL = 0.4;
-const HELP = `Usage: bun run bench [--duration s] [--warmup s] [--connections n] [--only a,b] [--runner bun|node|wrk]
-                     [--log-level level] [--out file]
+const HELP = `Usage: bun run bench [--rounds n] [--duration s] [--warmup s] [--connections n] [--only a,b]
+                     [--runner bun|node|wrk] [--log-level level] [--out file]
 
-  --duration     measured seconds per target          (BENCH_DURATION, default 10, 1-600)
+  --rounds       rounds; each measures every target once (BENCH_ROUNDS, default 3, 1-20).
+                 The table shows medians, and "vs bare" is the median of each round's ratio,
+                 so a noisy neighbour slowing one round does not skew the comparison.
+  --duration     measured seconds per target and round (BENCH_DURATION, default 5, 1-600)
   --warmup       warm-up seconds per target, unmeasured (BENCH_WARMUP, default 2, 0-120)
   --connections  concurrent keep-alive connections      (BENCH_CONNECTIONS, default 50, 1-1000)
   --only         comma-separated targets: bare,health,categories,trpc (default all)
@@ -32,6 +35,7 @@ embedded Postgres under .cartwright/bench-postgres (seeded on first run).`;
 // ---------------------------------------------------------------- options
 
 interface Options {
+  rounds: number;
   duration: number;
   warmup: number;
   connections: number;
@@ -57,6 +61,7 @@ function readOptions(): Options {
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
+      rounds: { type: "string", short: "r" },
       duration: { type: "string", short: "d" },
       warmup: { type: "string", short: "w" },
       connections: { type: "string", short: "c" },
@@ -83,7 +88,8 @@ function readOptions(): Options {
     if (!TARGET_KEYS.includes(key)) fail(`unknown target "${key}" (targets: ${TARGET_KEYS.join(", ")})`);
   }
   return {
-    duration: intOption("duration", values.duration ?? env.BENCH_DURATION, 10, 1, 600),
+    rounds: intOption("rounds", values.rounds ?? env.BENCH_ROUNDS, 3, 1, 20),
+    duration: intOption("duration", values.duration ?? env.BENCH_DURATION, 5, 1, 600),
     warmup: intOption("warmup", values.warmup ?? env.BENCH_WARMUP, 2, 0, 120),
     connections: intOption("connections", values.connections ?? env.BENCH_CONNECTIONS, 50, 1, 1000),
     only,
@@ -148,17 +154,6 @@ function logTail(child: Child, lines = 30): string {
   } catch {
     return "(no log)";
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? done(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Polls `url` until it answers 200, the child exits, or `timeoutMs` passes. */
@@ -318,8 +313,8 @@ const runWrk: Driver = async (url, seconds, connections, onTick) => {
 
 const DRIVERS: Record<Options["runner"], Driver> = { bun: runInProcess, node: runInNode, wrk: runWrk };
 
-async function measure(target: Target, index: number, count: number, opts: Options): Promise<Measured> {
-  const prefix = `[${index}/${count}] ${target.label}:`;
+async function measure(target: Target, step: string, opts: Options): Promise<Measured> {
+  const prefix = `[${step}] ${target.label}:`;
   const drive = DRIVERS[opts.runner];
   if (opts.warmup > 0) {
     const p = progress(prefix, "warm-up", opts.warmup);
@@ -336,6 +331,44 @@ async function measure(target: Target, index: number, count: number, opts: Optio
 }
 
 // ---------------------------------------------------------------- report
+
+interface Summary {
+  target: Target;
+  rps: number;
+  rpsRange: [number, number];
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Median over rounds of this target's req/s over the bare route's in the same round. */
+  vsBare: number | null;
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+function summarize(targets: Target[], rounds: Measured[][]): Summary[] {
+  return targets.map((target) => {
+    const runs = rounds.map((round) => round.find((m) => m.target.key === target.key) as Measured);
+    const rps = runs.map((m) => m.rps);
+    const ratios = rounds.flatMap((round) => {
+      const bare = round.find((m) => m.target.key === "bare");
+      const mine = round.find((m) => m.target.key === target.key);
+      return bare && mine ? [mine.rps / bare.rps] : [];
+    });
+    return {
+      target,
+      rps: median(rps),
+      rpsRange: [Math.min(...rps), Math.max(...rps)],
+      p50: median(runs.map((m) => m.p50)),
+      p99: median(runs.map((m) => m.p99)),
+      errors: runs.reduce((n, m) => n + m.errors, 0),
+      vsBare: ratios.length > 0 ? median(ratios) : null,
+    };
+  });
+}
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString("en-US");
 /** autocannon reports whole milliseconds: 0 means under 1 ms. */
@@ -380,19 +413,18 @@ function commandLine(): string {
   return [...env, via, ...process.argv.slice(2).map(quote)].join(" ");
 }
 
-function report(results: Measured[], opts: Options, context: Record<string, string>): string {
+function report(results: Summary[], opts: Options, context: Record<string, string>): string {
   const machine = machineInfo();
-  const bare = results.find((m) => m.target.key === "bare");
-  const ratio = (m: Measured) => (bare ? `${Math.round((m.rps / bare.rps) * 100)}%` : "n/a");
+  const ratio = (m: Summary) => (m.vsBare === null ? "n/a" : `${Math.round(m.vsBare * 100)}%`);
   const rows = results.map(
     (m) =>
-      `| ${m.target.label} | ${fmtInt(m.rps)} | ${fmtMs(m.p50)} | ${fmtMs(m.p99)} | ${fmtInt(m.errors)} | ${ratio(m)} |`,
+      `| ${m.target.label} | ${fmtInt(m.rps)} | ${fmtInt(m.rpsRange[0])}–${fmtInt(m.rpsRange[1])} | ${fmtMs(m.p50)} | ${fmtMs(m.p99)} | ${fmtInt(m.errors)} | ${ratio(m)} |`,
   );
   const cached = results.find((m) => m.target.key === "categories");
   let goal = "Goal (cached categories read ≥ 40% of the bare route's req/s): not measured in this run.";
-  if (bare && cached) {
-    const r = cached.rps / bare.rps;
-    goal = `**Goal ${r >= GOAL ? "met" : "not met"}**: the cached \`GET /api/v1/categories\` read reached ${(r * 100).toFixed(1)}% of the bare route's req/s (goal ≥ ${GOAL * 100}%).`;
+  if (cached?.vsBare != null) {
+    const r = cached.vsBare;
+    goal = `**Goal ${r >= GOAL ? "met" : "not met"}**: the cached \`GET /api/v1/categories\` read reached a median ${(r * 100).toFixed(1)}% of the bare route's req/s over ${opts.rounds} rounds (goal ≥ ${GOAL * 100}%).`;
   }
   return [
     "# Cartwright HTTP benchmark",
@@ -412,13 +444,13 @@ function report(results: Measured[], opts: Options, context: Record<string, stri
     `- Database: ${context.database}`,
     `- Cache store: ${context.redis}`,
     `- Server: \`bun src/index.ts\`, LOG_LEVEL=${opts.logLevel}, WORKER_ENABLED=true, on 127.0.0.1`,
-    `- Load: ${context.generator}, ${opts.connections} keep-alive connections, ${opts.warmup} s warm-up then ${opts.duration} s measured per target; load generator, servers and Postgres share the same ${machine.cpus} CPUs`,
+    `- Load: ${context.generator}, ${opts.connections} keep-alive connections; ${opts.rounds} rounds, each target in each round: ${opts.warmup} s warm-up then ${opts.duration} s measured; load generator, servers and Postgres share the same ${machine.cpus} CPUs`,
     `- Payload: \`GET /api/v1/categories\` is ${context.bytes} bytes (${context.roots} root categories); the bare route answers the same JSON`,
     "",
     "## Results",
     "",
-    "| target | req/s | p50 ms | p99 ms | errors | vs bare |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    "| target | req/s (median) | req/s (range) | p50 ms | p99 ms | errors | vs bare (median) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
     opts.runner === "wrk"
@@ -483,12 +515,17 @@ async function main(): Promise<void> {
     { key: "trpc", label: "tRPC GET /trpc/catalog.categories.list", url: `${api}/trpc/catalog.categories.list` },
   ];
   const targets = all.filter((t) => !opts.only || opts.only.includes(t.key));
-  const results: Measured[] = [];
-  for (const [i, target] of targets.entries()) {
-    if (interrupted) return;
-    results.push(await measure(target, i + 1, targets.length, opts));
-    await Bun.sleep(500);
+  const rounds: Measured[][] = [];
+  for (let r = 1; r <= opts.rounds; r++) {
+    const round: Measured[] = [];
+    for (const [i, target] of targets.entries()) {
+      if (interrupted) return;
+      round.push(await measure(target, `round ${r}/${opts.rounds}, ${i + 1}/${targets.length}`, opts));
+      await Bun.sleep(500);
+    }
+    rounds.push(round);
   }
+  const results = summarize(targets, rounds);
 
   const context = {
     database: ready.modes?.database ?? "unknown",
@@ -498,7 +535,7 @@ async function main(): Promise<void> {
     generator: generatorName(opts.runner),
   };
   await Bun.write(opts.out, report(results, opts, context));
-  await Bun.write(resolve(TMP, "last-run.json"), JSON.stringify({ opts, context, results }, null, 2));
+  await Bun.write(resolve(TMP, "last-run.json"), JSON.stringify({ opts, context, rounds }, null, 2));
   say(`bench: wrote ${opts.out}`);
 }
 

@@ -18,8 +18,16 @@ interface Entry {
  * entry remembers the versions of its tags, and invalidating a tag bumps its
  * version, so one MGET reads the value and checks it is fresh. A store failure
  * is a cache miss: callers never fail because the cache did.
+ *
+ * Values handed out are shared between callers: treat them as read-only.
  */
 export class Cache {
+  // The last decoded entry per key, reused while the stored string is the same:
+  // parsing a cached payload on every hit was the largest cost of a cached read
+  // (bench/RESULTS.md). Bounded; the oldest key is dropped first.
+  private readonly decoded = new Map<string, { raw: string; entry: Entry }>();
+  private static readonly MAX_DECODED = 1000;
+
   constructor(
     private readonly store: KeyValueStore,
     private readonly log: Logger,
@@ -38,13 +46,26 @@ export class Cache {
     const [raw, ...versions] = values;
     const current = Object.fromEntries(tags.map((t, i) => [t, versions[i] ?? "0"]));
     if (raw) {
-      const entry = JSON.parse(raw) as Entry;
+      const entry = this.decode(key, raw);
       if (tags.every((t) => entry.v[t] === current[t])) return entry.d as T;
     }
     const value = await load();
     const entry: Entry = { v: current, d: value };
     await this.store.set(`c:${key}`, JSON.stringify(entry), opts.ttlSeconds ?? this.defaultTtl).catch(() => undefined);
     return value;
+  }
+
+  private decode(key: string, raw: string): Entry {
+    const known = this.decoded.get(key);
+    if (known?.raw === raw) return known.entry;
+    const entry = JSON.parse(raw) as Entry;
+    this.decoded.delete(key);
+    if (this.decoded.size >= Cache.MAX_DECODED) {
+      const oldest = this.decoded.keys().next().value;
+      if (oldest !== undefined) this.decoded.delete(oldest);
+    }
+    this.decoded.set(key, { raw, entry });
+    return entry;
   }
 
   /** Makes every entry carrying one of these tags stale. */
