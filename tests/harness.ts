@@ -39,12 +39,21 @@ export interface TestApp {
   /** A service context with a made-up actor. */
   ctx(actor?: Actor): Ctx;
   sql: postgres.Sql;
+  /** Closes the app's connections and drops its database. */
+  close(): Promise<void>;
 }
 
 let files = 0;
 
-/** A fresh database cloned from the run's template and an app on it; torn down after the file. */
+/** A fresh database cloned from the run's template and an app on it, torn down after the file. */
 export async function useTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const t = await createTestApp(opts);
+  afterAll(() => t.close());
+  return t;
+}
+
+/** The same, for a caller that closes it itself (e.g. set up in a `beforeAll`). */
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const adminUrl = process.env.CW_TEST_PG_ADMIN_URL;
   const template = process.env.CW_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error("tests/preload.ts did not run: use `bun test`");
@@ -73,12 +82,12 @@ export async function useTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const deps = await createDeps(config, log, { migrate: false });
   const app = createApp({ ...deps, workerStatus: () => "disabled" });
 
-  afterAll(async () => {
+  const close = async () => {
     await closeDeps(deps);
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
     rmSync(mailDir, { recursive: true, force: true });
-  });
+  };
 
   const trpcWith = (headers: Record<string, string>) =>
     createTRPCClient<AppRouter>({
@@ -106,6 +115,7 @@ export async function useTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
       actor,
     }),
     sql: deps.database.sql,
+    close,
   };
 }
 

@@ -1,25 +1,33 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Subprocess } from "bun";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { RedisStore } from "../src/lib/kv";
-import { asAdmin, useTestApp } from "./harness";
+import { asAdmin, createTestApp, type TestApp } from "./harness";
 import { freePort, startRedisServer, waitForRedis } from "./services";
 
 // These tests stop and restart a Redis of their own, so they need the binary.
 const bin = Bun.which("redis-server");
 
-describe.skipIf(!bin)("when Redis goes away and comes back (private redis-server)", async () => {
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  let server = startRedisServer(bin as string, port);
-  await waitForRedis(port);
-  const t = await useTestApp({ env: { REDIS_URL: url, REDIS_KEY_PREFIX: "outage:" } });
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-  probe.on("error", () => {});
+describe.skipIf(!bin)("when Redis goes away and comes back (private redis-server)", () => {
+  let port = 0;
+  let server: Subprocess;
+  let t: TestApp;
+  let probe: Redis;
+  beforeAll(async () => {
+    port = await freePort();
+    server = startRedisServer(bin as string, port);
+    await waitForRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    t = await createTestApp({ env: { REDIS_URL: url, REDIS_KEY_PREFIX: "outage:" } });
+    probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+    probe.on("error", () => {});
+  });
   afterAll(async () => {
     probe.disconnect();
     server.kill();
     await server.exited;
+    await t.close();
   });
   const cachedTree = async () => (await probe.keys("outage:c:catalog:category-tree")).length;
   const ready = async () => (await t.app.fetch(new Request("http://cartwright.test/ready"))).json();

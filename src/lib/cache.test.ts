@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { freePort } from "../../tests/services";
 import { Cache } from "./cache";
@@ -7,22 +7,27 @@ import { type KeyValueStore, MemoryStore, RedisStore } from "./kv";
 const log = pino({ level: "silent" });
 const redisUrl = process.env.CW_TEST_REDIS_URL;
 
-const stores: [string, () => Promise<KeyValueStore>][] = [["in-process store", async () => new MemoryStore()]];
-if (redisUrl) {
-  stores.push([
-    "Redis",
-    async () => {
-      const store = new RedisStore({ url: redisUrl, keyPrefix: `cache-test-${process.pid}:`, log });
+const stores: { name: string; available: boolean; make: () => Promise<KeyValueStore> }[] = [
+  { name: "in-process store", available: true, make: async () => new MemoryStore() },
+  {
+    name: "Redis",
+    available: Boolean(redisUrl),
+    make: async () => {
+      const store = new RedisStore({ url: redisUrl ?? "", keyPrefix: `cache-test-${process.pid}:`, log });
       await store.connect();
       return store;
     },
-  ]);
-}
+  },
+];
 
-for (const [name, make] of stores) {
-  describe(`Cache on the ${name}`, async () => {
-    const store = await make();
-    const cache = new Cache(store, log, 60);
+for (const { name, available, make } of stores) {
+  describe.skipIf(!available)(`Cache on the ${name}`, () => {
+    let store: KeyValueStore;
+    let cache: Cache;
+    beforeAll(async () => {
+      store = await make();
+      cache = new Cache(store, log, 60);
+    });
     afterAll(() => store.close());
     const counting = () => {
       let calls = 0;
