@@ -2,20 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { asAdmin, useTestApp } from "../../../tests/harness";
 
 const t = await useTestApp();
+const adminCreate = (body: unknown, headers: Record<string, string> = {}) =>
+  t.rest.post("/api/v1/admin/categories", body, { headers: { ...asAdmin, ...headers } });
 
 describe("GET /api/v1/categories", () => {
   test("returns the tree of categories admins created", async () => {
-    const root = await t.rest.post(
-      "/api/v1/admin/categories",
-      { name: "Kitchen", slug: "kitchen" },
-      { headers: asAdmin },
-    );
+    const root = await adminCreate({ name: "Kitchen", slug: "kitchen" });
     expect(root.status).toBe(201);
-    const child = await t.rest.post(
-      "/api/v1/admin/categories",
-      { name: "Knives", parentId: root.body.id },
-      { headers: asAdmin },
-    );
+    const child = await adminCreate({ name: "Knives", parentId: root.body.id });
     expect(child.status).toBe(201);
 
     const res = await t.rest.get("/api/v1/categories");
@@ -27,7 +21,7 @@ describe("GET /api/v1/categories", () => {
 
 describe("GET /api/v1/categories/{idOrSlug}", () => {
   test("finds by slug and by id", async () => {
-    const created = await t.rest.post("/api/v1/admin/categories", { name: "Chairs" }, { headers: asAdmin });
+    const created = await adminCreate({ name: "Chairs" });
     const bySlug = await t.rest.get("/api/v1/categories/chairs");
     const byId = await t.rest.get(`/api/v1/categories/${created.body.id}`);
     expect(bySlug.status).toBe(200);
@@ -46,39 +40,27 @@ describe("GET /api/v1/categories/{idOrSlug}", () => {
 
 describe("POST /api/v1/admin/categories", () => {
   test("names each invalid field", async () => {
-    const res = await t.rest.post("/api/v1/admin/categories", { name: 42, position: -1 }, { headers: asAdmin });
+    const res = await adminCreate({ name: 42, position: -1 });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("VALIDATION_FAILED");
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["name", "position"]);
   });
 
   test("rejects unknown fields instead of ignoring them", async () => {
-    const res = await t.rest.post(
-      "/api/v1/admin/categories",
-      { name: "Sly", createdAt: "2020-01-01" },
-      { headers: asAdmin },
-    );
+    const res = await adminCreate({ name: "Sly", createdAt: "2020-01-01" });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toMatch(/createdAt/);
   });
 
   test("a duplicate slug is a 409 naming slug", async () => {
-    await t.rest.post("/api/v1/admin/categories", { name: "Rugs", slug: "rugs" }, { headers: asAdmin });
-    const res = await t.rest.post(
-      "/api/v1/admin/categories",
-      { name: "Rugs again", slug: "rugs" },
-      { headers: asAdmin },
-    );
+    await adminCreate({ name: "Rugs", slug: "rugs" });
+    const res = await adminCreate({ name: "Rugs again", slug: "rugs" });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: "CONFLICT", errors: [{ path: "slug" }] });
   });
 
   test("a missing parent is a 400 naming parentId", async () => {
-    const res = await t.rest.post(
-      "/api/v1/admin/categories",
-      { name: "Lost", parentId: "01a20160-0000-7000-8000-0000000000aa" },
-      { headers: asAdmin },
-    );
+    const res = await adminCreate({ name: "Lost", parentId: "01a20160-0000-7000-8000-0000000000aa" });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].path).toBe("parentId");
   });
@@ -91,9 +73,9 @@ describe("POST /api/v1/admin/categories", () => {
 
   describe("Idempotency-Key", () => {
     test("the same key and body replay the first response without a second category", async () => {
-      const headers = { ...asAdmin, "idempotency-key": "create-sofas-1" };
-      const first = await t.rest.post("/api/v1/admin/categories", { name: "Sofas" }, { headers });
-      const again = await t.rest.post("/api/v1/admin/categories", { name: "Sofas" }, { headers });
+      const headers = { "idempotency-key": "create-sofas-1" };
+      const first = await adminCreate({ name: "Sofas" }, headers);
+      const again = await adminCreate({ name: "Sofas" }, headers);
       expect(first.status).toBe(201);
       expect(again.status).toBe(201);
       expect(again.body).toEqual(first.body);
@@ -103,18 +85,18 @@ describe("POST /api/v1/admin/categories", () => {
     });
 
     test("the same key with another body is 422 IDEMPOTENCY_KEY_REUSED", async () => {
-      const headers = { ...asAdmin, "idempotency-key": "create-desks-1" };
-      await t.rest.post("/api/v1/admin/categories", { name: "Desks" }, { headers });
-      const res = await t.rest.post("/api/v1/admin/categories", { name: "Tables" }, { headers });
+      const headers = { "idempotency-key": "create-desks-1" };
+      await adminCreate({ name: "Desks" }, headers);
+      const res = await adminCreate({ name: "Tables" }, headers);
       expect(res.status).toBe(422);
       expect(res.body.code).toBe("IDEMPOTENCY_KEY_REUSED");
     });
 
     test("a failed request frees its key for a corrected retry", async () => {
-      const headers = { ...asAdmin, "idempotency-key": "create-beds-1" };
-      const bad = await t.rest.post("/api/v1/admin/categories", { name: "" }, { headers });
+      const headers = { "idempotency-key": "create-beds-1" };
+      const bad = await adminCreate({ name: "" }, headers);
       expect(bad.status).toBe(400);
-      const good = await t.rest.post("/api/v1/admin/categories", { name: "Beds" }, { headers });
+      const good = await adminCreate({ name: "Beds" }, headers);
       expect(good.status).toBe(201);
     });
   });
