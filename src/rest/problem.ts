@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { AppError, ERROR_CODES } from "../lib/errors";
+import { type AppError, ERROR_CODES } from "../lib/errors";
 
 export const Problem = z
   .object({
@@ -34,5 +34,3 @@ export function problem(c: Context, error: AppError, headers: Record<string, str
   const body = problemBody(error, c.get("requestId") ?? "");
   return c.body(JSON.stringify(body), body.status as 400, { ...headers, "Content-Type": "application/problem+json" });
 }
-
-export { AppError };
