@@ -6,21 +6,20 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps";
-import type { Actor, Ctx } from "./lib/context";
+import { MUTATING, requestContext, secureCookies } from "./http/request-context";
 import { AppError, toAppError } from "./lib/errors";
 import { newId } from "./lib/ids";
 import { type CheckStatus, healthRoutes } from "./ops/health";
 import { docsRoutes } from "./rest/docs";
 import type { RestEnv } from "./rest/env";
 import { createRestApp } from "./rest/index";
-import { problem } from "./rest/problem";
+import { problem, problemHeaders } from "./rest/problem";
+import { type TrpcCtx, trpcContext } from "./trpc/context";
 import { appRouter } from "./trpc/router";
 
-export type AppDeps = Pick<Deps, "config" | "log" | "database" | "kv" | "cache" | "modes"> & {
+export type AppDeps = Pick<Deps, "config" | "log" | "database" | "kv" | "cache" | "limiter" | "modes"> & {
   workerStatus: () => CheckStatus;
 };
-
-const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** The whole HTTP surface: middleware, then /trpc, /api/v1, /docs, /health and /ready. */
 export function createApp(deps: AppDeps) {
@@ -53,18 +52,7 @@ export function createApp(deps: AppDeps) {
         problem(c, new AppError("PAYLOAD_TOO_LARGE", `Bodies are limited to ${config.BODY_LIMIT_BYTES} bytes`)),
     }),
   );
-  app.use(async (c, next) => {
-    const id = c.var.requestId;
-    const ctx: Ctx = {
-      db: deps.database.db,
-      cache: deps.cache,
-      log: log.child({ requestId: id }),
-      requestId: id,
-      actor: resolveActor(c.req.header("authorization"), config.ADMIN_BOOTSTRAP_TOKEN),
-    };
-    c.set("ctx", ctx);
-    await next();
-  });
+  app.use(requestContext(deps));
   app.use("/api/*", async (c, next) => {
     const type = c.req.header("content-type");
     const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
@@ -82,7 +70,13 @@ export function createApp(deps: AppDeps) {
     trpcServer({
       router: appRouter,
       endpoint: "/trpc",
-      createContext: (_opts, c) => c.get("ctx") as Ctx & Record<string, unknown>,
+      createContext: (opts, c) =>
+        trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, secureCookies(config)) as TrpcCtx &
+          Record<string, unknown>,
+      responseMeta: ({ errors }) => {
+        const limited = errors.map((e) => e.cause).find((e) => e instanceof AppError && e.code === "RATE_LIMITED");
+        return limited instanceof AppError ? { headers: new Headers(problemHeaders(limited)) } : {};
+      },
     }),
   );
 
@@ -111,18 +105,6 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
-
-function resolveActor(authorization: string | undefined, bootstrapToken: string | undefined): Actor {
-  const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
-  if (token && bootstrapToken && safeEqual(token, bootstrapToken)) return { kind: "bootstrap-admin" };
-  return { kind: "guest" };
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
-}
 
 /** Which methods a path answers to, from the registered routes: turns a miss into 405 with Allow. */
 function allowedMethods(app: Hono<RestEnv>) {

@@ -1,6 +1,6 @@
 import { type Config, ConfigError, loadConfig } from "./config";
-import { closeDeps, createDeps, type Deps, type DepsOptions } from "./deps";
-import { type Ctx, systemContext } from "./lib/context";
+import { closeDeps, createDeps, type Deps, type DepsOptions, systemCtx } from "./deps";
+import type { Ctx } from "./lib/context";
 import { createLogger, type Logger } from "./lib/logger";
 
 /** Config and logger for a command; a bad environment ends it with one line naming the variable. */
@@ -23,7 +23,7 @@ export function bootConfig(): { config: Config; log: Logger } {
 export async function runCommand(opts: DepsOptions, fn: (deps: Deps, ctx: Ctx) => Promise<void>): Promise<void> {
   const { config, log } = bootConfig();
   const deps = await createDeps(config, log, opts);
-  const ctx = systemContext({ db: deps.database.db, cache: deps.cache, log }, "cli", `cli-${process.pid}`);
+  const ctx = systemCtx(deps, "cli", `cli-${process.pid}`);
   try {
     await fn(deps, ctx);
   } finally {

@@ -58,8 +58,12 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
-  // Temporary: guards admin writes until identity lands (issue 8 replaces it).
-  ADMIN_BOOTSTRAP_TOKEN: z.string().min(24).optional(),
+  // Where links in emails (verify email, reset password) point.
+  STOREFRONT_URL: url(["http", "https"]).optional(),
+  // Behind a reverse proxy: take the client address from X-Forwarded-For.
+  TRUST_PROXY: bool.default(false),
+  // REST requests per minute per API key, session or (anonymous) IP.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 export type Config = z.output<typeof EnvSchema>;

@@ -2,10 +2,13 @@ import type { Config } from "./config";
 import { connectDatabase, type Database } from "./db/client";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "./db/embedded";
 import { migrateDatabase } from "./db/migrate";
+import type { WorkerDeps } from "./jobs/runner";
 import { Cache } from "./lib/cache";
+import { type Ctx, systemContext } from "./lib/context";
 import { type KeyValueStore, MemoryStore, RedisStore } from "./lib/kv";
 import type { Logger } from "./lib/logger";
 import { createMailer, type Mailer } from "./lib/mailer";
+import { RateLimiter } from "./lib/rate-limit";
 
 /** The long-lived things, built once per process (architecture.md "Layout"). */
 export interface Deps {
@@ -16,6 +19,7 @@ export interface Deps {
   embedded: EmbeddedPostgres | null;
   kv: KeyValueStore;
   cache: Cache;
+  limiter: RateLimiter;
   mailer: Mailer;
   /** One line per part saying what is in use, for the boot log and /ready. */
   modes: Record<"database" | "redis" | "search" | "payments" | "mail", string>;
@@ -41,6 +45,7 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
       embedded,
       kv,
       cache: new Cache(kv, log, config.CACHE_TTL_SECONDS),
+      limiter: new RateLimiter(kv),
       mailer,
       modes: {
         database: description,
@@ -57,6 +62,17 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
     throw err;
   }
 }
+
+/** What the worker needs from the process's deps. */
+export const workerDeps = (deps: Deps): WorkerDeps => ({
+  ...deps,
+  db: deps.database.db,
+  storefrontUrl: deps.config.STOREFRONT_URL ?? deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT}`,
+});
+
+/** The context of work nobody requested over HTTP, on these deps. */
+export const systemCtx = (deps: Deps, name: string, requestId?: string): Ctx =>
+  systemContext({ db: deps.database.db, cache: deps.cache, log: deps.log, limiter: deps.limiter }, name, requestId);
 
 /** Closes pools first and stops the embedded Postgres last. */
 export async function closeDeps(deps: Deps): Promise<void> {

@@ -1,24 +1,26 @@
 import { createApp } from "./app";
 import { bootConfig } from "./boot";
-import { closeDeps, createDeps } from "./deps";
+import { closeDeps, createDeps, systemCtx, workerDeps } from "./deps";
 import { startWorker, type WorkerHandle } from "./jobs/runner";
-import { systemContext } from "./lib/context";
 import { handleShutdown } from "./lib/shutdown";
 import { seedDemoStore } from "./seed";
+import { DEMO_ACCOUNTS } from "./seed/accounts";
 
 const { config, log } = bootConfig();
 const deps = await createDeps(config, log);
 for (const [part, mode] of Object.entries(deps.modes)) log.info(`${part}: ${mode}`);
 
 if (deps.embedded?.freshlyInitialised && config.SEED_ON_FIRST_RUN) {
-  const ctx = systemContext({ db: deps.database.db, cache: deps.cache, log }, "seed");
+  const ctx = systemCtx(deps, "seed");
   const { created } = await seedDemoStore(ctx, () => {});
-  log.info(`seed: first run, created ${created} demo categories`);
+  log.info(
+    `seed: first run, created ${created} demo records; demo admin ${DEMO_ACCOUNTS[0].email} / ${DEMO_ACCOUNTS[0].password}`,
+  );
 }
 
 let worker: WorkerHandle | null = null;
 if (config.WORKER_ENABLED) {
-  worker = await startWorker({ ...deps, db: deps.database.db }, config.WORKER_CONCURRENCY);
+  worker = await startWorker(workerDeps(deps), config.WORKER_CONCURRENCY);
   log.info(`worker: in-process (concurrency ${config.WORKER_CONCURRENCY})`);
 } else {
   log.info("worker: disabled in this process (run `bun run worker`)");

@@ -1,5 +1,5 @@
 import { bootConfig } from "./boot";
-import { closeDeps, createDeps } from "./deps";
+import { closeDeps, createDeps, workerDeps } from "./deps";
 import { startWorker } from "./jobs/runner";
 import { handleShutdown } from "./lib/shutdown";
 
@@ -7,7 +7,7 @@ import { handleShutdown } from "./lib/shutdown";
 const { config, log } = bootConfig();
 const deps = await createDeps(config, log);
 log.info(`database: ${deps.modes.database}`);
-const worker = await startWorker({ ...deps, db: deps.database.db }, config.WORKER_CONCURRENCY);
+const worker = await startWorker(workerDeps(deps), config.WORKER_CONCURRENCY);
 log.info(`worker: running (concurrency ${config.WORKER_CONCURRENCY})`);
 
 handleShutdown(log, config.SHUTDOWN_TIMEOUT_MS, async () => {

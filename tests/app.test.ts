@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { createApp } from "../src/app";
-import { asAdmin, useTestApp } from "./harness";
+import { useTestApp } from "./harness";
 
 const t = await useTestApp({ env: { CORS_ORIGINS: "https://shop.example", BODY_LIMIT_BYTES: "2048" } });
+const asAdmin = (await t.user("admin")).headers;
 const fetchApp = (path: string, init?: RequestInit) => t.app.fetch(new Request(`http://cartwright.test${path}`, init));
 
 describe("the OpenAPI document", () => {

@@ -1,19 +1,36 @@
 import { afterAll } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import postgres from "postgres";
 import { type App, createApp } from "../src/app";
 import { loadConfig } from "../src/config";
-import { closeDeps, createDeps, type Deps } from "../src/deps";
+import { closeDeps, createDeps, type Deps, systemCtx, workerDeps } from "../src/deps";
+import { runDueJobs } from "../src/jobs/runner";
 import type { Actor, Ctx } from "../src/lib/context";
 import { createLogger } from "../src/lib/logger";
+import * as identity from "../src/modules/identity/service";
 import type { AppRouter } from "../src/trpc/router";
 import { OpenApiValidator } from "./openapi-validator";
 
-export const ADMIN_TOKEN = "test-bootstrap-admin-token-0123456789abcdef";
-export const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+export type Role = "customer" | "staff" | "admin";
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  /** A session token for this user. */
+  token: string;
+  /** `Authorization: Bearer <token>`, for either transport. */
+  headers: Record<string, string>;
+}
+
+export interface SentMail {
+  to: string;
+  subject: string;
+  text: string;
+}
 /** Whether this run has a real Redis (see tests/preload.ts). */
 export const hasRedis = Boolean(process.env.CW_TEST_REDIS_URL);
 
@@ -39,6 +56,12 @@ export interface TestApp {
   /** A service context with a made-up actor. */
   ctx(actor?: Actor): Ctx;
   sql: postgres.Sql;
+  /** A new account with this role, signed in (made through the service, so no rate limits apply). */
+  user(role?: Role): Promise<TestUser>;
+  /** Runs every due job now (emails, ...). */
+  runJobs(): Promise<void>;
+  /** Mail the dev transport stored, oldest first. */
+  mails(): SentMail[];
   /** Closes the app's connections and drops its database. */
   close(): Promise<void>;
 }
@@ -73,7 +96,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     DATABASE_POOL_SIZE: "5",
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `${name}:`,
-    ADMIN_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
+    // Tests pick their client address with X-Forwarded-For (rate limits are per IP).
+    TRUST_PROXY: "true",
     WORKER_ENABLED: "false",
     MAIL_DIR: mailDir,
     ...opts.env,
@@ -100,20 +124,27 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       ],
     });
 
+  const system = systemCtx(deps, "test");
+  let users = 0;
+  const user = async (role: Role = "customer"): Promise<TestUser> => {
+    const email = `${role}-${++users}-${name}@example.test`;
+    const password = `correct horse ${role} ${users}`;
+    const me = await identity.createAccount(system, { email, password, name: `${role} ${users}`, role });
+    const session = await identity.signIn(system, { email, password });
+    return { id: me.id, email, password, token: session.token, headers: { authorization: `Bearer ${session.token}` } };
+  };
+
   return {
     app,
     deps,
+    user,
+    runJobs: () => runDueJobs(workerDeps(deps)),
+    mails: () => readMails(mailDir),
     databaseUrl: url.toString(),
     trpc: trpcWith({}),
     trpcWith,
     rest: new RestClient(app),
-    ctx: (actor = { kind: "guest" }) => ({
-      db: deps.database.db,
-      cache: deps.cache,
-      log,
-      requestId: "test",
-      actor,
-    }),
+    ctx: (actor = { kind: "guest" }) => ({ ...systemCtx(deps, "test"), actor }),
     sql: deps.database.sql,
     close,
   };
@@ -159,4 +190,21 @@ export class RestClient {
   patch = (path: string, body?: unknown, req?: RestRequest) => this.request("PATCH", path, { ...req, body });
   put = (path: string, body?: unknown, req?: RestRequest) => this.request("PUT", path, { ...req, body });
   delete = (path: string, req?: RestRequest) => this.request("DELETE", path, req);
+}
+
+/** The dev transport's .eml files, decoded enough for tests (plain-text bodies, quoted-printable). */
+function readMails(dir: string): SentMail[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".eml"))
+    .sort()
+    .map((f) => {
+      const raw = readFileSync(join(dir, f), "utf8");
+      const [head = "", ...body] = raw.split("\n\n");
+      const header = (name: string) => head.match(new RegExp(`^${name}: (.*)$`, "mi"))?.[1]?.trim() ?? "";
+      const text = body
+        .join("\n\n")
+        .replace(/=\n/g, "")
+        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+      return { to: header("To"), subject: header("Subject"), text };
+    });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import { workerDeps } from "../src/deps";
 import { enqueue } from "../src/jobs/enqueue";
 import { startWorker } from "../src/jobs/runner";
 import { tasks } from "../src/jobs/tasks";
@@ -34,7 +35,7 @@ describe("enqueue", () => {
     await inTransaction(system, (tx) => enqueue(tx, "purge-idempotency-keys", {}));
     expect(await pendingJobs("purge-idempotency-keys")).toBe(1);
 
-    const worker = await startWorker({ ...t.deps, db: t.deps.database.db }, 1);
+    const worker = await startWorker(workerDeps(t.deps), 1);
     try {
       for (let i = 0; i < 100 && (await pendingJobs("purge-idempotency-keys")) > 0; i++) await Bun.sleep(50);
     } finally {
@@ -51,8 +52,9 @@ describe("purge-idempotency-keys", () => {
     await insertKey("expired-2", "-2 hours");
     await insertKey("fresh-2", "1 hour");
     const task = tasks["purge-idempotency-keys"];
-    await task.run(system, {});
-    await task.run(system, {});
+    const env = workerDeps(t.deps);
+    await task.run(system, {}, env);
+    await task.run(system, {}, env);
     expect(await keyExists("expired-2")).toBe(false);
     expect(await keyExists("fresh-2")).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { asAdmin, useTestApp } from "./harness";
+import { useTestApp } from "./harness";
 import { TcpProxy } from "./tcp-proxy";
 
 const pg = new URL(process.env.CW_TEST_PG_ADMIN_URL ?? "");
@@ -12,6 +12,7 @@ const t = await useTestApp({
   },
 });
 afterAll(() => proxy.close());
+const asAdmin = (await t.user("admin")).headers;
 
 const ready = async () => {
   const res = await t.app.fetch(new Request("http://cartwright.test/ready"));

@@ -3,7 +3,7 @@ import type { Subprocess } from "bun";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { RedisStore } from "../src/lib/kv";
-import { asAdmin, createTestApp, type TestApp } from "./harness";
+import { createTestApp, type TestApp } from "./harness";
 import { freePort, startRedisServer, waitForRedis } from "./services";
 
 // These tests stop and restart a Redis of their own, so they need the binary.
@@ -14,12 +14,14 @@ describe.skipIf(!bin)("when Redis goes away and comes back (private redis-server
   let server: Subprocess;
   let t: TestApp;
   let probe: Redis;
+  let asAdmin: Record<string, string>;
   beforeAll(async () => {
     port = await freePort();
     server = startRedisServer(bin as string, port);
     await waitForRedis(port);
     const url = `redis://127.0.0.1:${port}`;
     t = await createTestApp({ env: { REDIS_URL: url, REDIS_KEY_PREFIX: "outage:" } });
+    asAdmin = (await t.user("admin")).headers;
     probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
     probe.on("error", () => {});
   });

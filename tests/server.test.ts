@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { ADMIN_TOKEN, useTestApp } from "./harness";
+import { DEMO_ACCOUNTS } from "../src/seed/accounts";
+import { useTestApp } from "./harness";
 import { processesMentioning, startServer, waitUntil } from "./server-process";
 import { freePort } from "./services";
 
@@ -18,7 +19,6 @@ describe("bun src/index.ts with nothing configured (embedded Postgres)", () => {
     EMBEDDED_PG_DIR: dataDir,
     EMBEDDED_PG_PORT: String(await freePort()),
     MAIL_DIR: join(root, "mail"),
-    ADMIN_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
   });
 
   test("first run seeds; SIGTERM leaves no postgres; a restart keeps the data; SIGKILL leaves no orphan", async () => {
@@ -29,9 +29,18 @@ describe("bun src/index.ts with nothing configured (embedded Postgres)", () => {
     for (const path of ["/health", "/docs", "/api/v1/openapi.json"]) {
       expect((await fetch(first.url + path)).status).toBe(200);
     }
+    // The seeded demo admin signs in and creates a category.
+    const [demoAdmin] = DEMO_ACCOUNTS;
+    const signIn = await fetch(`${first.url}/api/v1/auth/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: demoAdmin.email, password: demoAdmin.password }),
+    });
+    expect(signIn.status).toBe(201);
+    const { token } = await signIn.json();
     const created = await fetch(`${first.url}/api/v1/admin/categories`, {
       method: "POST",
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ name: "Kept across restarts" }),
     });
     expect(created.status).toBe(201);
@@ -90,8 +99,10 @@ describe("external mode: DATABASE_URL and REDIS_URL set", () => {
       };
       const first = seed();
       expect(first.code).toBe(0);
+      expect(first.stderr).toContain("accounts: 3/3");
       expect(first.stderr).toContain("categories: 14/14");
-      expect(first.stderr).toContain("seed done: 14 created");
+      expect(first.stderr).toContain("seed done: 17 created");
+      expect(first.stderr).toContain("admin@cartwright.test  password: cartwright-admin-demo");
       expect(seed().stderr).toContain("seed done: 0 created");
       const tree = await (await fetch(`${server.url}/api/v1/categories`)).json();
       expect(tree.items.map((c: { slug: string }) => c.slug)).toEqual(["clothing", "footwear", "accessories", "home"]);
@@ -108,11 +119,8 @@ describe("external mode: DATABASE_URL and REDIS_URL set", () => {
 describe("graceful shutdown (external Postgres)", () => {
   test("SIGTERM during a slow request lets it finish, then exits 0", async () => {
     const t = await useTestApp();
-    const server = await startServer({
-      DATABASE_URL: t.databaseUrl,
-      MIGRATE_ON_BOOT: "false",
-      ADMIN_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
-    });
+    const admin = await t.user("admin");
+    const server = await startServer({ DATABASE_URL: t.databaseUrl, MIGRATE_ON_BOOT: "false" });
     const body = JSON.stringify({ name: "Slow but complete" });
     const half = Math.floor(body.length / 2);
     let response = "";
@@ -127,7 +135,7 @@ describe("graceful shutdown (external Postgres)", () => {
     });
     // A client still uploading its body: the request is in flight when the signal comes.
     socket.write(
-      `POST /api/v1/admin/categories HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+      `POST /api/v1/admin/categories HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${admin.token}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
     );
     await Bun.sleep(300);

@@ -1,16 +1,19 @@
-import { type Runner, run, type TaskList } from "graphile-worker";
+import { type Runner, run, runOnce, type TaskList } from "graphile-worker";
 import pg from "pg";
 import type { Db } from "../db/client";
 import type { Cache } from "../lib/cache";
 import { systemContext } from "../lib/context";
 import type { Logger } from "../lib/logger";
+import type { RateLimiter } from "../lib/rate-limit";
 import { workerLogger } from "./logger";
+import type { Task, TaskEnv } from "./task";
 import { crontab, tasks } from "./tasks";
 
-export interface WorkerDeps {
+export interface WorkerDeps extends TaskEnv {
   databaseUrl: string;
   db: Db;
   cache: Cache;
+  limiter: RateLimiter;
   log: Logger;
 }
 
@@ -26,7 +29,8 @@ function taskList(deps: WorkerDeps): TaskList {
       name,
       async (payload: unknown, helpers: { job: { id: string } }) => {
         const ctx = systemContext(deps, name, `job-${helpers.job.id}`);
-        await task.run(ctx, task.payload.parse(payload ?? {}));
+        const { payload: schema, run: runTask } = task as Task;
+        await runTask(ctx, schema.parse(payload ?? {}), deps);
       },
     ]),
   );
@@ -61,4 +65,15 @@ export async function startWorker(deps: WorkerDeps, concurrency: number): Promis
       await pool.end();
     },
   };
+}
+
+/** Runs every job that is due, then returns: for scripts and tests that need a job's effect now. */
+export async function runDueJobs(deps: WorkerDeps): Promise<void> {
+  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 2 });
+  pool.on("error", () => {});
+  try {
+    await runOnce({ pgPool: pool, taskList: taskList(deps), logger: workerLogger(deps.log) });
+  } finally {
+    await pool.end();
+  }
 }

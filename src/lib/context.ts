@@ -1,16 +1,16 @@
 import type { Db } from "../db/client";
 import type { Cache } from "./cache";
 import type { Logger } from "./logger";
+import type { RateLimiter } from "./rate-limit";
 
-/**
- * Who is calling. Guests and the system exist from the start; identity
- * (issue 8) adds customers, staff and API keys.
- */
+export type Role = "customer" | "staff" | "admin";
+
+/** Who is calling: resolved once per request by the transports (src/modules/identity/authenticate.ts). */
 export type Actor =
   | { kind: "guest" }
   | { kind: "system"; name: string }
-  // Temporary: the bootstrap admin token until identity lands.
-  | { kind: "bootstrap-admin" };
+  | { kind: "user"; userId: string; role: Role; sessionId: string; via: "cookie" | "bearer" }
+  | { kind: "apiKey"; keyId: string; scopes: readonly string[] };
 
 /** What every service receives first: one per request, job or script. */
 export interface Ctx {
@@ -19,13 +19,20 @@ export interface Ctx {
   log: Logger;
   requestId: string;
   actor: Actor;
+  /** The client's address, for rate limits; null when unknown (in-process calls). */
+  ip: string | null;
+  limiter: RateLimiter;
   /** Set inside `inTransaction`, so nested calls join the open transaction. */
   inTransaction?: boolean;
 }
 
 /** The context of work nobody requested over HTTP: jobs, seeds, scripts. */
-export function systemContext(parts: Pick<Ctx, "db" | "cache" | "log">, name: string, requestId = name): Ctx {
-  return { ...parts, log: parts.log.child({ requestId }), requestId, actor: { kind: "system", name } };
+export function systemContext(
+  parts: Pick<Ctx, "db" | "cache" | "log" | "limiter">,
+  name: string,
+  requestId = name,
+): Ctx {
+  return { ...parts, log: parts.log.child({ requestId }), requestId, actor: { kind: "system", name }, ip: null };
 }
 
 /** Runs `fn` in a transaction, or in the caller's when one is already open. */

@@ -10,6 +10,8 @@ export interface KeyValueStore {
   readonly kind: "redis" | "memory";
   mget(keys: string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Adds one and returns the count; the key expires `ttlSeconds` after it was created. */
+  incr(key: string, ttlSeconds: number): Promise<number>;
   /** Called after the store comes back from an outage (writes may have been missed). */
   onRecover(listener: () => void): void;
   deleteByPrefix(prefix: string): Promise<number>;
@@ -49,6 +51,15 @@ export class MemoryStore implements KeyValueStore {
   }
 
   onRecover() {}
+
+  async incr(key: string, ttlSeconds: number) {
+    const current = this.read(key);
+    const entry = this.entries.get(key);
+    const next = (current ? Number(current) : 0) + 1;
+    const expiresAt = current && entry ? entry.expiresAt : Date.now() + ttlSeconds * 1000;
+    this.entries.set(key, { value: String(next), expiresAt });
+    return next;
+  }
 
   async deleteByPrefix(prefix: string) {
     let n = 0;
@@ -127,6 +138,14 @@ export class RedisStore implements KeyValueStore {
 
   onRecover(listener: () => void) {
     this.recoverListeners.push(listener);
+  }
+
+  async incr(key: string, ttlSeconds: number) {
+    const k = this.prefix + key;
+    const results = await this.client.multi().incr(k).expire(k, ttlSeconds, "NX").exec();
+    const [incr] = results ?? [];
+    if (!incr || incr[0]) throw incr?.[0] ?? new Error("redis: no reply");
+    return Number(incr[1]);
   }
 
   async deleteByPrefix(prefix: string) {

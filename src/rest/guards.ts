@@ -1,9 +1,24 @@
 import { createMiddleware } from "hono/factory";
-import { assertAdmin } from "../lib/access";
+import { requireAdmin, requireStaff, requireUser, type Scope } from "../lib/access";
 import type { RestEnv } from "./env";
 
-/** An early, documented 401/403 before the body is even validated; the service checks again. */
+// Early, documented 401/403 before the body is even validated; the service checks again.
+
+/** A signed-in customer, staff or admin. */
+export const signedIn = createMiddleware<RestEnv>(async (c, next) => {
+  requireUser(c.var.ctx.actor);
+  await next();
+});
+
+/** A staff or admin session, or an API key with `scope`. */
+export const staffOnly = (scope?: Scope) =>
+  createMiddleware<RestEnv>(async (c, next) => {
+    requireStaff(c.var.ctx.actor, scope);
+    await next();
+  });
+
+/** An admin session. */
 export const adminOnly = createMiddleware<RestEnv>(async (c, next) => {
-  assertAdmin(c.var.ctx.actor);
+  requireAdmin(c.var.ctx.actor);
   await next();
 });

@@ -10,8 +10,10 @@ const actorScope = (actor: Actor): string => {
       return "guest";
     case "system":
       return `system:${actor.name}`;
-    case "bootstrap-admin":
-      return "bootstrap-admin";
+    case "user":
+      return `user:${actor.userId}`;
+    case "apiKey":
+      return `key:${actor.keyId}`;
   }
 };
 

@@ -1,8 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationError } from "../lib/errors";
 import { registerCatalogRoutes } from "../modules/catalog/rest";
+import { registerIdentityRoutes } from "../modules/identity/rest";
 import type { RestApp, RestEnv } from "./env";
 import { problem } from "./problem";
+import { rateLimitPerIdentity } from "./rate-limit";
 
 export const API_VERSION = "0.1.0";
 
@@ -15,6 +17,14 @@ export function createRestApp(): RestApp {
     },
   }).basePath("/api/v1") as RestApp;
 
+  // Credentials that failed (or a refused cross-site request) end here, before any route.
+  app.use("*", async (c, next) => {
+    if (c.var.authFailure) throw c.var.authFailure;
+    await next();
+  });
+  app.use("*", rateLimitPerIdentity);
+
+  registerIdentityRoutes(app);
   registerCatalogRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

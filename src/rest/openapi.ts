@@ -45,3 +45,8 @@ export const IdempotencyKeyHeader = z.object({
     .optional()
     .openapi({ description: "Replays the first response for 24 h when the same request is sent again" }),
 });
+
+/** A signed-in person: session bearer token or the browser's session cookie. */
+export const SESSION_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
+/** Staff work: a session (staff/admin) or an API key; both go as bearer, or the cookie. */
+export const STAFF_SECURITY = SESSION_SECURITY;

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { type AppError, ERROR_CODES } from "../lib/errors";
+import { rateLimitHeaders } from "../lib/rate-limit";
 
 export const Problem = z
   .object({
@@ -29,8 +30,19 @@ export function problemBody(error: AppError, requestId: string): ProblemBody {
   };
 }
 
+/** Headers an error implies: Retry-After and RateLimit-* for RATE_LIMITED. */
+export function problemHeaders(error: AppError): Record<string, string> {
+  const d = error.details as { limit?: number; remaining?: number; reset?: number } | undefined;
+  if (error.code !== "RATE_LIMITED" || d?.reset === undefined) return {};
+  return rateLimitHeaders({ limit: d.limit ?? 0, remaining: 0, reset: d.reset, exceeded: true }, true);
+}
+
 /** The one way REST answers with an error: application/problem+json. */
 export function problem(c: Context, error: AppError, headers: Record<string, string> = {}): Response {
   const body = problemBody(error, c.get("requestId") ?? "");
-  return c.body(JSON.stringify(body), body.status as 400, { ...headers, "Content-Type": "application/problem+json" });
+  return c.body(JSON.stringify(body), body.status as 400, {
+    ...problemHeaders(error),
+    ...headers,
+    "Content-Type": "application/problem+json",
+  });
 }

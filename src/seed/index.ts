@@ -1,6 +1,10 @@
+import { eq } from "drizzle-orm";
+import { users } from "../db/schema";
 import type { Ctx } from "../lib/context";
 import { AppError } from "../lib/errors";
 import * as catalog from "../modules/catalog/service";
+import * as identity from "../modules/identity/service";
+import { DEMO_ACCOUNTS } from "./accounts";
 import { DEMO_CATEGORIES } from "./categories";
 
 export type Progress = (step: string, done: number, total: number) => void;
@@ -10,6 +14,25 @@ const count = (tree: Tree): number => tree.reduce((n, c) => n + 1 + count(c.chil
 
 /** Seeds the demo store through the services; running it again changes nothing. */
 export async function seedDemoStore(ctx: Ctx, progress: Progress): Promise<{ created: number }> {
+  const accounts = await seedAccounts(ctx, progress);
+  const categories = await seedCategories(ctx, progress);
+  return { created: accounts + categories };
+}
+
+async function seedAccounts(ctx: Ctx, progress: Progress): Promise<number> {
+  let created = 0;
+  for (const [i, account] of DEMO_ACCOUNTS.entries()) {
+    const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, account.email));
+    if (!existing) {
+      await identity.createAccount(ctx, account);
+      created++;
+    }
+    progress("accounts", i + 1, DEMO_ACCOUNTS.length);
+  }
+  return created;
+}
+
+async function seedCategories(ctx: Ctx, progress: Progress): Promise<number> {
   const total = count(DEMO_CATEGORIES);
   let done = 0;
   let created = 0;
@@ -26,5 +49,5 @@ export async function seedDemoStore(ctx: Ctx, progress: Progress): Promise<{ cre
     }
   };
   await walk(DEMO_CATEGORIES, null);
-  return { created };
+  return created;
 }

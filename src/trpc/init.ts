@@ -1,14 +1,14 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { assertAdmin } from "../lib/access";
-import type { Ctx } from "../lib/context";
+import { requireAdmin, requireStaff, requireUser } from "../lib/access";
 import { AppError, ERROR_CODES, fieldErrors, toAppError } from "../lib/errors";
+import type { TrpcCtx } from "./context";
 
 interface ZodLike {
   issues: { path: PropertyKey[]; message: string }[];
 }
 const isZodError = (e: unknown): e is ZodLike => Array.isArray((e as ZodLike | undefined)?.issues);
 
-const t = initTRPC.context<Ctx>().create({
+const t = initTRPC.context<TrpcCtx>().create({
   // Clients get the contract's `code` and field errors, never a stack (stack-notes.md).
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
@@ -41,8 +41,20 @@ const translateErrors = t.middleware(async ({ ctx, next, path }) => {
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(translateErrors);
-/** Early, documented 401/403; the service checks again (style.md "Authorization"). */
+
+// The tiers give an early, documented 401/403; the service checks again (style.md "Authorization").
+/** A signed-in customer, staff or admin. */
+export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
+  requireUser(ctx.actor);
+  return next();
+});
+/** Staff or admin. */
+export const staffProcedure = publicProcedure.use(({ ctx, next }) => {
+  requireStaff(ctx.actor);
+  return next();
+});
+/** Admin only. */
 export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
-  assertAdmin(ctx.actor);
+  requireAdmin(ctx.actor);
   return next();
 });

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { asAdmin, useTestApp } from "../../../tests/harness";
+import { useTestApp } from "../../../tests/harness";
 
 const t = await useTestApp();
+const asAdmin = (await t.user("admin")).headers;
 const adminCreate = (body: unknown, headers: Record<string, string> = {}) =>
   t.rest.post("/api/v1/admin/categories", body, { headers: { ...asAdmin, ...headers } });
 

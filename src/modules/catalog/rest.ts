@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { RestApp } from "../../rest/env";
-import { adminOnly } from "../../rest/guards";
+import { staffOnly } from "../../rest/guards";
 import { idempotent } from "../../rest/idempotency";
-import { IdempotencyKeyHeader, jsonBody, jsonResponse, problemResponses } from "../../rest/openapi";
+import { IdempotencyKeyHeader, jsonBody, jsonResponse, problemResponses, STAFF_SECURITY } from "../../rest/openapi";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
 import * as catalog from "./service";
 
@@ -34,8 +34,8 @@ const createCategoryRoute = createRoute({
   operationId: "createCategory",
   tags: ["Admin: catalog"],
   summary: "Create a category",
-  security: [{ bearerAuth: [] }],
-  middleware: [adminOnly, idempotent()] as const,
+  security: STAFF_SECURITY,
+  middleware: [staffOnly("catalog:write"), idempotent()] as const,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateCategoryInput) },
   responses: {
     201: jsonResponse(Category, "The new category"),

@@ -4,7 +4,8 @@ import { type AppError, toAppError } from "../../lib/errors";
 import * as catalog from "./service";
 
 const t = await useTestApp();
-const admin = t.ctx({ kind: "bootstrap-admin" });
+const staffUser = await t.user("staff");
+const admin = t.ctx({ kind: "user", userId: staffUser.id, role: "staff", sessionId: "s", via: "bearer" });
 const guest = t.ctx({ kind: "guest" });
 
 /** The error as a transport would report it (database failures are translated in one place). */

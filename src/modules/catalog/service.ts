@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { categories } from "../../db/schema";
-import { assertAdmin } from "../../lib/access";
+import { requireStaff } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { isUuid, newId } from "../../lib/ids";
@@ -73,9 +73,9 @@ async function ancestorsOf(ctx: Ctx, parentId: string | null) {
   return rows.map(({ id, name, slug }) => ({ id, name, slug }));
 }
 
-/** Creates a category under an existing parent (or at the root). Admin only. */
+/** Creates a category under an existing parent (or at the root). Staff, or an API key with catalog:write. */
 export async function createCategory(ctx: Ctx, raw: z.input<typeof CreateCategoryInput>): Promise<Category> {
-  assertAdmin(ctx.actor);
+  requireStaff(ctx.actor, "catalog:write");
   const input = CreateCategoryInput.parse(raw);
   if (input.parentId) {
     const [parent] = await ctx.db

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import { asAdmin, useTestApp } from "../../../tests/harness";
+import { useTestApp } from "../../../tests/harness";
 
 const t = await useTestApp();
+const asAdmin = (await t.user("admin")).headers;
 const admin = t.trpcWith(asAdmin);
 
 const failure = async (p: Promise<unknown>) => {

@@ -1,4 +1,4 @@
-import { adminProcedure, publicProcedure, router } from "../../trpc/init";
+import { publicProcedure, router, staffProcedure } from "../../trpc/init";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
 import * as catalog from "./service";
 
@@ -13,7 +13,7 @@ export const catalogRouter = router({
 });
 
 export const adminCategoriesRouter = router({
-  create: adminProcedure
+  create: staffProcedure
     .input(CreateCategoryInput)
     .output(Category)
     .mutation(({ ctx, input }) => catalog.createCategory(ctx, input)),

@@ -1,0 +1,91 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { getConnInfo } from "hono/bun";
+import { getCookie } from "hono/cookie";
+import type { Config } from "../config";
+import type { Deps } from "../deps";
+import type { Ctx } from "../lib/context";
+import { AppError } from "../lib/errors";
+import { type Authenticated, authenticate } from "../modules/identity/authenticate";
+import { blankSessionCookie, SESSION_COOKIE, sessionCookie } from "../modules/identity/sessions";
+import type { RestEnv } from "../rest/env";
+
+export const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Cookies are Secure everywhere but plain-HTTP development and tests. */
+export const secureCookies = (config: Config) => config.NODE_ENV === "production";
+
+/**
+ * Builds the request's ctx: who is calling (session cookie, bearer session or
+ * API key), from where, and whether a cookie-authenticated mutation came from
+ * a foreign Origin (CSRF). A credential failure is kept in `authFailure` for
+ * each transport to answer in its own shape.
+ */
+export function requestContext(
+  deps: Pick<Deps, "config" | "log" | "database" | "cache" | "limiter">,
+): MiddlewareHandler<RestEnv> {
+  const secure = secureCookies(deps.config);
+  const allowedOrigins = new Set(
+    [...deps.config.CORS_ORIGINS, deps.config.PUBLIC_URL].filter(Boolean).map((o) => new URL(o as string).origin),
+  );
+  return async (c, next) => {
+    const requestId = c.var.requestId;
+    const base = { db: deps.database.db, cache: deps.cache, limiter: deps.limiter };
+    let auth: Authenticated = { actor: { kind: "guest" } };
+    let failure: AppError | null = null;
+    try {
+      auth = await authenticate(base, {
+        bearer: c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1],
+        cookie: getCookie(c, SESSION_COOKIE),
+      });
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === "UNAUTHENTICATED")) throw err;
+      failure = err;
+    }
+    const { actor } = auth;
+    if (actor.kind === "user" && actor.via === "cookie" && MUTATING.has(c.req.method) && !sameSite(c, allowedOrigins)) {
+      failure = new AppError("FORBIDDEN", "Cross-site request refused: this Origin may not use the session cookie");
+    }
+    const ctx: Ctx = {
+      ...base,
+      log: deps.log.child({ requestId }),
+      requestId,
+      actor,
+      ip: clientIp(c, deps.config.TRUST_PROXY),
+    };
+    c.set("ctx", ctx);
+    c.set("authFailure", failure);
+    c.set("config", deps.config);
+    await next();
+    if (auth.refreshCookie) {
+      c.res.headers.append("Set-Cookie", sessionCookie(auth.refreshCookie.token, auth.refreshCookie.expiresAt, secure));
+    } else if (auth.clearCookie) {
+      c.res.headers.append("Set-Cookie", blankSessionCookie(secure));
+    }
+  };
+}
+
+/** The Origin (or, lacking it, the Referer) is this server or an allowlisted frontend. */
+function sameSite(c: Context, allowed: Set<string>): boolean {
+  const source = c.req.header("origin") ?? c.req.header("referer");
+  if (!source) return false;
+  let origin: string;
+  try {
+    origin = new URL(source).origin;
+  } catch {
+    return false;
+  }
+  return origin === new URL(c.req.url).origin || allowed.has(origin);
+}
+
+function clientIp(c: Context, trustProxy: boolean): string | null {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    // No socket behind this request (app.fetch in-process).
+    return null;
+  }
+}

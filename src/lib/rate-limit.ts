@@ -1,0 +1,70 @@
+import { AppError } from "./errors";
+import { type KeyValueStore, MemoryStore } from "./kv";
+
+export interface Limit {
+  /** What is limited, e.g. `sign-in:ip:1.2.3.4`. */
+  key: string;
+  max: number;
+  windowSeconds: number;
+}
+
+export interface LimitState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  reset: number;
+  exceeded: boolean;
+}
+
+/**
+ * Fixed-window counters in the key-value store. When Redis fails, counting
+ * continues in this process, so a dead Redis never lifts the limits
+ * (identity issue: "with Redis stopped, sign-in is still rate limited").
+ */
+export class RateLimiter {
+  private readonly fallback = new MemoryStore(50_000);
+
+  constructor(private readonly store: KeyValueStore) {}
+
+  async hit(limit: Limit): Promise<LimitState> {
+    const now = Math.floor(Date.now() / 1000);
+    const window = Math.floor(now / limit.windowSeconds);
+    const key = `rl:${limit.key}:${window}`;
+    const count = await this.store
+      .incr(key, limit.windowSeconds)
+      .catch(() => this.fallback.incr(key, limit.windowSeconds));
+    return {
+      limit: limit.max,
+      remaining: Math.max(0, limit.max - count),
+      reset: (window + 1) * limit.windowSeconds - now,
+      exceeded: count > limit.max,
+    };
+  }
+
+  /** Counts one attempt against every limit; the first exceeded one throws RATE_LIMITED. */
+  async consume(...limits: Limit[]): Promise<LimitState[]> {
+    const states = await Promise.all(limits.map((l) => this.hit(l)));
+    const over = states.find((s) => s.exceeded);
+    if (over) throw rateLimited(over);
+    return states;
+  }
+}
+
+export function rateLimited(state: LimitState): AppError {
+  return new AppError("RATE_LIMITED", `Too many requests; retry in ${state.reset} s`, {
+    retryAfter: state.reset,
+    limit: state.limit,
+    remaining: 0,
+    reset: state.reset,
+  });
+}
+
+/** RateLimit-* headers (IETF draft) and, when limited, Retry-After. */
+export function rateLimitHeaders(state: LimitState, limited = false): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(state.limit),
+    "RateLimit-Remaining": String(state.remaining),
+    "RateLimit-Reset": String(state.reset),
+    ...(limited && { "Retry-After": String(state.reset) }),
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./accounts";
+export * from "./email-tokens";
+export * from "./mail";

@@ -1,0 +1,17 @@
+import { TRPCError } from "@trpc/server";
+import type { Ctx } from "../lib/context";
+import { type AppError, ERROR_CODES } from "../lib/errors";
+
+/** The service ctx plus what only a tRPC procedure needs: response headers, for session cookies. */
+export interface TrpcCtx extends Ctx {
+  resHeaders: Headers;
+  secureCookies: boolean;
+}
+
+/** Per request; a credential failure answers as a tRPC error before any procedure runs. */
+export function trpcContext(ctx: Ctx, authFailure: AppError | null, resHeaders: Headers, secure: boolean): TrpcCtx {
+  if (authFailure) {
+    throw new TRPCError({ code: ERROR_CODES[authFailure.code].trpc, message: authFailure.message, cause: authFailure });
+  }
+  return { ...ctx, resHeaders, secureCookies: secure };
+}
