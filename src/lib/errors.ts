@@ -50,14 +50,19 @@ export class AppError extends Error {
 interface ZodLikeIssue {
   path: PropertyKey[];
   message: string;
+  code?: string;
+  keys?: string[];
 }
 
-/** Field errors from zod issues, with dotted paths (`lines.0.quantity`). */
+/** Field errors from zod issues, with dotted paths (`lines.0.quantity`); each unknown key is named on its own. */
 export function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
-  return issues.map((i) => ({
-    path: i.path.map(String).join(".") || "(root)",
-    message: i.message,
-  }));
+  return issues.flatMap((i) => {
+    const at = i.path.map(String);
+    if (i.code === "unrecognized_keys" && i.keys) {
+      return i.keys.map((key) => ({ path: [...at, key].join("."), message: `Unknown field: ${key}` }));
+    }
+    return [{ path: at.join(".") || "(root)", message: i.message }];
+  });
 }
 
 export function validationError(issues: readonly ZodLikeIssue[]): AppError {

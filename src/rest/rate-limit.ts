@@ -28,5 +28,8 @@ export const rateLimitPerIdentity = createMiddleware<RestEnv>(async (c, next) =>
   });
   if (state.exceeded) throw rateLimited(state);
   await next();
-  for (const [name, value] of Object.entries(rateLimitHeaders(state))) c.res.headers.set(name, value);
+  // A stricter limit that answered this request (sign-in, ...) keeps its own headers.
+  for (const [name, value] of Object.entries(rateLimitHeaders(state))) {
+    if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+  }
 });

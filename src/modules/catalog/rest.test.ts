@@ -50,7 +50,7 @@ describe("POST /api/v1/admin/categories", () => {
   test("rejects unknown fields instead of ignoring them", async () => {
     const res = await adminCreate({ name: "Sly", createdAt: "2020-01-01" });
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].message).toMatch(/createdAt/);
+    expect(res.body.errors).toEqual([{ path: "createdAt", message: "Unknown field: createdAt" }]);
   });
 
   test("a duplicate slug is a 409 naming slug", async () => {

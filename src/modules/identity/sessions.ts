@@ -11,7 +11,8 @@ const SESSION_DAYS = 30;
 declare module "lucia" {
   interface Register {
     Lucia: ReturnType<typeof lucia>;
-    DatabaseUserAttributes: { role: Role; disabled_at: Date | null };
+    // The drizzle adapter hands over the row with its TypeScript (camelCase) keys.
+    DatabaseUserAttributes: { role: Role; disabledAt: Date | null };
   }
 }
 
@@ -20,7 +21,7 @@ declare module "lucia" {
 function lucia(ctx: Pick<Ctx, "db">) {
   return new Lucia(new DrizzlePostgreSQLAdapter(ctx.db, sessions, users), {
     sessionExpiresIn: new TimeSpan(SESSION_DAYS, "d"),
-    getUserAttributes: (a) => ({ role: a.role, disabledAt: a.disabled_at }),
+    getUserAttributes: (a) => ({ role: a.role, disabledAt: a.disabledAt }),
   });
 }
 

@@ -1,0 +1,111 @@
+import { describe, expect, test } from "bun:test";
+import { TRPCClientError } from "@trpc/client";
+import { useTestApp } from "../../../../tests/harness";
+
+const t = await useTestApp();
+let ips = 0;
+const fromIp = () => ({ "x-forwarded-for": `198.51.100.${++ips}` });
+
+const failure = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof TRPCClientError) return err as unknown as { message: string; data: Record<string, any> };
+    throw err;
+  }
+  throw new Error("expected a tRPC error");
+};
+
+describe("auth over tRPC", () => {
+  test("register, me, sign out: the token is then rejected", async () => {
+    const client = t.trpcWith(fromIp());
+    const session = await client.auth.register.mutate({
+      email: "lin@example.test",
+      password: "tea and biscuits",
+      name: "Lin",
+    });
+    const mine = t.trpcWith({ authorization: `Bearer ${session.token}` });
+    expect((await mine.me.get.query()).email).toBe("lin@example.test");
+    await mine.auth.signOut.mutate();
+    const err = await failure(mine.me.get.query());
+    expect(err.data.code).toBe("UNAUTHENTICATED");
+    expect(err.data.httpStatus).toBe(401);
+  });
+
+  test("sign-in sets the session cookie (HttpOnly, SameSite=Lax)", async () => {
+    const u = await t.user();
+    const res = await t.app.fetch(
+      new Request("http://cartwright.test/trpc/auth.signIn", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...fromIp() },
+        body: JSON.stringify({ email: u.email, password: u.password }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^session=[\w-]{40,};/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+  });
+
+  test("a wrong password and an unknown email fail alike", async () => {
+    const u = await t.user();
+    const client = t.trpcWith(fromIp());
+    const wrong = await failure(client.auth.signIn.mutate({ email: u.email, password: "nope nope nope" }));
+    const unknown = await failure(
+      client.auth.signIn.mutate({ email: "nobody@example.test", password: "nope nope nope" }),
+    );
+    expect([wrong.message, wrong.data.code, wrong.data.httpStatus]).toEqual([
+      unknown.message,
+      unknown.data.code,
+      unknown.data.httpStatus,
+    ]);
+    expect(wrong.data.code).toBe("UNAUTHENTICATED");
+  });
+
+  test("the sixth failed sign-in is TOO_MANY_REQUESTS with Retry-After", async () => {
+    const u = await t.user();
+    const headers = fromIp();
+    const attempt = () =>
+      t.app.fetch(
+        new Request("http://cartwright.test/trpc/auth.signIn", {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify({ email: u.email, password: "wrong wrong wrong" }),
+        }),
+      );
+    for (let i = 0; i < 5; i++) expect((await attempt()).status).toBe(401);
+    const sixth = await attempt();
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(sixth.headers.get("ratelimit-remaining")).toBe("0");
+    const body = await sixth.json();
+    expect(body.error.data.code).toBe("RATE_LIMITED");
+  });
+
+  test("me.update rejects role, naming it", async () => {
+    const u = await t.user();
+    const input = { name: "x", role: "admin" } as never;
+    const err = await failure(t.trpcWith(u.headers).me.update.mutate(input));
+    expect(err.data.code).toBe("VALIDATION_FAILED");
+    expect(err.data.errors).toEqual([{ path: "role", message: "Unknown field: role" }]);
+  });
+
+  test("a cookie-authenticated mutation from a foreign Origin is FORBIDDEN", async () => {
+    const u = await t.user();
+    const client = t.trpcWith({ cookie: `session=${u.token}`, origin: "https://evil.example" });
+    const err = await failure(client.me.update.mutate({ name: "Hijacked" }));
+    expect(err.data.code).toBe("FORBIDDEN");
+    expect(err.data.httpStatus).toBe(403);
+    const sameSite = t.trpcWith({ cookie: `session=${u.token}`, origin: "http://cartwright.test" });
+    expect((await sameSite.me.update.mutate({ name: "Fine" })).name).toBe("Fine");
+  });
+
+  test("a customer calling a staff operation is FORBIDDEN, a guest UNAUTHENTICATED", async () => {
+    const u = await t.user();
+    const asCustomer = await failure(t.trpcWith(u.headers).admin.categories.create.mutate({ name: "x" }));
+    expect(asCustomer.data.code).toBe("FORBIDDEN");
+    const asGuest = await failure(t.trpc.me.get.query());
+    expect(asGuest.data.code).toBe("UNAUTHENTICATED");
+  });
+});
