@@ -64,3 +64,22 @@ describe("purge-idempotency-keys", () => {
     expect(crontab).toMatch(/^30 \* \* \* \* purge-idempotency-keys/m);
   });
 });
+
+describe("purge-expired-sessions", () => {
+  test("drops expired sessions and long-expired email tokens, keeps live ones, and is idempotent", async () => {
+    const u = await t.user();
+    await t.sql`insert into sessions (id, user_id, expires_at) values ('old-session', ${u.id}, now() - interval '1 minute')`;
+    await t.sql`insert into email_tokens (id, user_id, purpose, token_hash, expires_at)
+                values (gen_random_uuid(), ${u.id}, 'reset_password', 'old-hash', now() - interval '2 days'),
+                       (gen_random_uuid(), ${u.id}, 'reset_password', 'fresh-hash', now() + interval '1 hour')`;
+    const task = tasks["purge-expired-sessions"];
+    const env = workerDeps(t.deps);
+    await task.run(system, {}, env);
+    await task.run(system, {}, env);
+    const sessions = await t.sql`select id from sessions where user_id = ${u.id}`;
+    expect(sessions.map((r) => r.id)).not.toContain("old-session");
+    expect(sessions).toHaveLength(1);
+    const tokens = await t.sql`select token_hash from email_tokens where user_id = ${u.id}`;
+    expect(tokens.map((r) => r.token_hash)).toEqual(["fresh-hash"]);
+  });
+});
