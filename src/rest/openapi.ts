@@ -22,15 +22,15 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: "Body too large",
   415: "Body is not JSON",
   422: "Idempotency-Key reused with a different request",
-  429: "Rate limited",
+  429: "Rate limited: see Retry-After and RateLimit-* headers",
   500: "Unexpected error (logged with the request id; the body names no cause)",
   503: "A dependency is unavailable; retry shortly",
 };
 
-/** The documented error responses of a route, all problem+json; every route may answer 500 and 503. */
+/** The documented error responses of a route, all problem+json; every route may answer 429 (the per-identity limit), 500 and 503. */
 export function problemResponses(...statuses: (keyof typeof PROBLEM_DESCRIPTIONS)[]) {
   return Object.fromEntries(
-    [...new Set([...statuses, 500, 503])].map((s) => [
+    [...new Set([...statuses, 429, 500, 503])].sort().map((s) => [
       s,
       { description: PROBLEM_DESCRIPTIONS[s] ?? "Error", content: { "application/problem+json": { schema: Problem } } },
     ]),
