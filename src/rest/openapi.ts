@@ -30,15 +30,13 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 /** The documented error responses of a route, all problem+json; every route may answer 429 (the per-identity limit), 500 and 503. */
 export function problemResponses(...statuses: (keyof typeof PROBLEM_DESCRIPTIONS)[]) {
   return Object.fromEntries(
-    [...new Set([...statuses, 429, 500, 503])]
-      .sort()
-      .map((s) => [
-        s,
-        {
-          description: PROBLEM_DESCRIPTIONS[s] ?? "Error",
-          content: { "application/problem+json": { schema: Problem } },
-        },
-      ]),
+    [...new Set([...statuses, 429, 500, 503])].sort().map((s) => [
+      s,
+      {
+        description: PROBLEM_DESCRIPTIONS[s] ?? "Error",
+        content: { "application/problem+json": { schema: Problem } },
+      },
+    ]),
   );
 }
 
