@@ -32,6 +32,34 @@ describe("auth over tRPC", () => {
     expect(err.data.httpStatus).toBe(401);
   });
 
+  test("verify email and reset the password with the tokens from the emails", async () => {
+    const client = t.trpcWith(fromIp());
+    const session = await client.auth.register.mutate({
+      email: "kai@example.test",
+      password: "a long walk home",
+      name: "Kai",
+    });
+    const mine = t.trpcWith({ authorization: `Bearer ${session.token}` });
+    await t.runJobs();
+    const tokenIn = (path: string) =>
+      t
+        .mails()
+        .findLast((m) => m.to === "kai@example.test" && m.text.includes(path))
+        ?.text.match(/token=([\w-]+)/)?.[1] ?? "";
+    await client.auth.verifyEmail.mutate({ token: tokenIn("/verify-email") });
+    expect((await mine.me.get.query()).emailVerified).toBe(true);
+
+    await client.auth.requestPasswordReset.mutate({ email: "KAI@example.test" });
+    await t.runJobs();
+    const token = tokenIn("/reset-password");
+    await client.auth.confirmPasswordReset.mutate({ token, password: "a shorter walk home" });
+    expect((await failure(mine.me.get.query())).data.code).toBe("UNAUTHENTICATED");
+    const reused = await failure(client.auth.confirmPasswordReset.mutate({ token, password: "another walk home" }));
+    expect(reused.data.errors).toEqual([{ path: "token", message: "Invalid, used or expired" }]);
+    const again = await client.auth.signIn.mutate({ email: "kai@example.test", password: "a shorter walk home" });
+    expect(again.user.email).toBe("kai@example.test");
+  });
+
   test("sign-in sets the session cookie (HttpOnly, SameSite=Lax)", async () => {
     const u = await t.user();
     const res = await t.app.fetch(
