@@ -229,6 +229,24 @@ describe("cookie sessions and CSRF", () => {
     expect(viaBearer.status).toBe(200);
   });
 
+  test("a session used in its second half slides forward 30 days and the cookie is sent again", async () => {
+    const u = await t.user();
+    await t.sql`update sessions set expires_at = now() + interval '10 days' where id = ${hashToken(u.token)}`;
+    const res = await t.rest.get("/api/v1/me", { headers: cookieOf(u.token) });
+    expect(res.status).toBe(200);
+    const maxAge = Number(res.headers.get("set-cookie")?.match(/Max-Age=(\d+)/)?.[1]);
+    expect(maxAge).toBeGreaterThan(29 * 86_400);
+    const [row] =
+      await t.sql`select expires_at > now() + interval '29 days' as extended from sessions where id = ${hashToken(u.token)}`;
+    expect(row?.extended).toBe(true);
+  });
+
+  test("a dead session cookie is cleared", async () => {
+    const res = await t.rest.get("/api/v1/categories", { headers: cookieOf("not-a-live-session-token") });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toContain("session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+  });
+
   test("reads with the cookie need no Origin", async () => {
     const u = await t.user();
     expect((await t.rest.get("/api/v1/me", { headers: cookieOf(u.token) })).status).toBe(200);
