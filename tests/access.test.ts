@@ -41,6 +41,11 @@ const REST: Record<string, Policy> = {
   "PATCH /api/v1/me": signedIn,
   "DELETE /api/v1/me": signedIn,
   "POST /api/v1/me/password": signedIn,
+  "GET /api/v1/me/addresses": signedIn,
+  "POST /api/v1/me/addresses": signedIn,
+  "GET /api/v1/me/addresses/{id}": { who: "signedIn", owned: "address" },
+  "PATCH /api/v1/me/addresses/{id}": { who: "signedIn", owned: "address" },
+  "DELETE /api/v1/me/addresses/{id}": { who: "signedIn", owned: "address" },
 };
 
 const TRPC: Record<string, Policy> = {
@@ -58,6 +63,11 @@ const TRPC: Record<string, Policy> = {
   "me.update": signedIn,
   "me.changePassword": signedIn,
   "me.delete": signedIn,
+  "me.addresses.list": signedIn,
+  "me.addresses.create": signedIn,
+  "me.addresses.get": { who: "signedIn", owned: "address" },
+  "me.addresses.update": { who: "signedIn", owned: "address" },
+  "me.addresses.delete": { who: "signedIn", owned: "address" },
 };
 
 const t = await useTestApp();

@@ -87,7 +87,8 @@ const UNAVAILABLE_NET = new Set([
 ]);
 
 /**
- * The one place database failures become domain errors: unique -> CONFLICT,
+ * The one place database failures become domain errors. Constraint names stay
+ * out of the error: they are internals, and clients see only the field.: unique -> CONFLICT,
  * missing reference -> NOT_FOUND, still referenced/serialization/deadlock ->
  * CONFLICT, unreachable -> SERVICE_UNAVAILABLE. Anything else: null.
  */
@@ -99,19 +100,20 @@ export function fromDatabaseError(err: unknown): AppError | null {
     switch (code) {
       case "23505": {
         const field = uniqueField(constraint);
-        return new AppError("CONFLICT", `${field ?? "A unique value"} is already taken`, {
-          constraint,
-          ...(field && { errors: [{ path: field, message: "Already taken" }] }),
-        });
+        return new AppError(
+          "CONFLICT",
+          `${field ?? "A unique value"} is already taken`,
+          field ? { errors: [{ path: field, message: "Already taken" }] } : undefined,
+        );
       }
       case "23503":
         return /still referenced/.test(String((e as { detail?: string }).detail))
-          ? new AppError("CONFLICT", "The record is still referenced by others", { constraint })
-          : new AppError("NOT_FOUND", "A referenced record does not exist", { constraint });
+          ? new AppError("CONFLICT", "The record is still referenced by others")
+          : new AppError("NOT_FOUND", "A referenced record does not exist");
       case "23001": // ON DELETE RESTRICT
-        return new AppError("CONFLICT", "The record is still referenced by others", { constraint });
+        return new AppError("CONFLICT", "The record is still referenced by others");
       case "23514":
-        return new AppError("CONFLICT", "The change breaks a data rule", { constraint });
+        return new AppError("CONFLICT", "The change breaks a data rule");
       case "40001":
       case "40P01":
         return new AppError("CONFLICT", "Concurrent update, please retry");

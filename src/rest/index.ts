@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationError } from "../lib/errors";
+import { registerAddressRoutes } from "../modules/addresses/rest";
 import { registerCatalogRoutes } from "../modules/catalog/rest";
 import { registerIdentityRoutes } from "../modules/identity/rest";
 import type { RestApp, RestEnv } from "./env";
@@ -25,6 +26,7 @@ export function createRestApp(): RestApp {
   app.use("*", rateLimitPerIdentity);
 
   registerIdentityRoutes(app);
+  registerAddressRoutes(app);
   registerCatalogRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

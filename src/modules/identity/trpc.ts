@@ -1,4 +1,5 @@
 import { customerProcedure, publicProcedure, router } from "../../trpc/init";
+import { addressesRouter } from "../addresses/trpc";
 import {
   ChangePasswordInput,
   DeleteMeInput,
@@ -61,4 +62,5 @@ export const meRouter = router({
     await identity.deleteMe(ctx, input);
     clearSession(ctx);
   }),
+  addresses: addressesRouter,
 });

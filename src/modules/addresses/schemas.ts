@@ -1,0 +1,100 @@
+import { z } from "@hono/zod-openapi";
+import { COUNTRY_CODES } from "./countries";
+
+/** How many addresses one customer's book may hold. */
+export const MAX_ADDRESSES = 20;
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+/** An optional line: blank or null both mean none, stored as null. */
+const OptionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .transform((v) => v || null);
+
+// Loose on purpose: 6 to 15 digits (E.164's maximum), an optional leading +, and the separators people type.
+const PHONE = /^\+?(?:[ ().-]*\d){6,15}[ ().-]*$/;
+
+const Phone = z
+  .string()
+  .trim()
+  .max(30)
+  .refine((v) => v === "" || PHONE.test(v), "A phone number: 6 to 15 digits, optionally a leading +")
+  .nullable()
+  .transform((v) => v || null)
+  .openapi({ example: "+33 1 23 45 67 89" });
+
+const Country = z
+  .string()
+  .trim()
+  .refine((code) => COUNTRY_CODES.has(code.toUpperCase()), "A two-letter ISO 3166-1 country code, such as FR")
+  .transform((code) => code.toUpperCase())
+  .openapi({ description: "ISO 3166-1 alpha-2, any case; stored upper-case", example: "FR" });
+
+const AddressFields = {
+  name: Text(200).openapi({ description: "Who receives parcels here", example: "Ada Lovelace" }),
+  line1: Text(200).openapi({ example: "12 Rue de Rivoli" }),
+  line2: OptionalText(200).optional(),
+  city: Text(100).openapi({ example: "Paris" }),
+  region: OptionalText(100)
+    .optional()
+    .openapi({ description: "State, province or county, where the country uses one" }),
+  // Blank is allowed: some countries have no postal codes (Hong Kong, Qatar, ...).
+  postalCode: z.string().trim().max(20).openapi({ example: "75001" }),
+  country: Country,
+  phone: Phone.optional(),
+};
+
+export const Address = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    line1: z.string(),
+    line2: z.string().nullable(),
+    city: z.string(),
+    region: z.string().nullable(),
+    postalCode: z.string(),
+    country: z.string().openapi({ description: "ISO 3166-1 alpha-2", example: "FR" }),
+    phone: z.string().nullable(),
+    isDefaultShipping: z.boolean(),
+    isDefaultBilling: z.boolean(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("Address");
+export type Address = z.infer<typeof Address>;
+
+export const AddressList = z
+  .object({
+    items: z.array(Address).openapi({ description: "Oldest first" }),
+    nextCursor: z.null().openapi({ description: `Always null: a book holds at most ${MAX_ADDRESSES} addresses` }),
+  })
+  .openapi("AddressList");
+export type AddressList = z.infer<typeof AddressList>;
+
+export const AddressIdInput = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "0190f5c4-7a1e-7c3b-9d2a-4b5c6d7e8f90" }),
+});
+
+export const CreateAddressInput = z
+  .strictObject({
+    ...AddressFields,
+    isDefaultShipping: z.boolean().default(false),
+    isDefaultBilling: z.boolean().default(false),
+  })
+  .openapi("CreateAddressInput", {
+    description: "The first address in a book becomes the default for shipping and billing, whatever these flags say",
+  });
+
+/** The REST body of an update: any of the fields; null clears `line2`, `region` or `phone`. */
+export const UpdateAddressBody = z
+  .strictObject({ ...AddressFields, isDefaultShipping: z.boolean(), isDefaultBilling: z.boolean() })
+  .partial()
+  .openapi("UpdateAddressBody", {
+    description: "Setting a default flag moves it here from the customer's other address; clearing it leaves none",
+  });
+
+export const UpdateAddressInput = UpdateAddressBody.extend({ id: z.uuid() });
