@@ -46,6 +46,12 @@ const REST: Record<string, Policy> = {
   "GET /api/v1/me/addresses/{id}": { who: "signedIn", owned: "address" },
   "PATCH /api/v1/me/addresses/{id}": { who: "signedIn", owned: "address" },
   "DELETE /api/v1/me/addresses/{id}": { who: "signedIn", owned: "address" },
+  "GET /api/v1/admin/customers": staff("customers:read"),
+  "GET /api/v1/admin/customers/{id}": staff("customers:read"),
+  "PATCH /api/v1/admin/customers/{id}": staff(),
+  "GET /api/v1/admin/api-keys": admin,
+  "POST /api/v1/admin/api-keys": admin,
+  "DELETE /api/v1/admin/api-keys/{id}": admin,
 };
 
 const TRPC: Record<string, Policy> = {
@@ -68,6 +74,12 @@ const TRPC: Record<string, Policy> = {
   "me.addresses.get": { who: "signedIn", owned: "address" },
   "me.addresses.update": { who: "signedIn", owned: "address" },
   "me.addresses.delete": { who: "signedIn", owned: "address" },
+  "admin.customers.list": staff(),
+  "admin.customers.get": staff(),
+  "admin.customers.update": staff(),
+  "admin.apiKeys.list": admin,
+  "admin.apiKeys.create": admin,
+  "admin.apiKeys.revoke": admin,
 };
 
 const t = await useTestApp();

@@ -50,6 +50,15 @@ describe("database failures, translated in one place", () => {
     }
   });
 
+  test("bad input from an in-process caller (a job, another service) is VALIDATION_FAILED, not a 500", async () => {
+    const { createCategory } = await import("../modules/catalog/service");
+    const system = t.ctx({ kind: "system", name: "test" });
+    const { error, unexpected } = await translated(createCategory(system, { name: 42 } as never));
+    expect(unexpected).toBe(false);
+    expect(error.code).toBe("VALIDATION_FAILED");
+    expect(error.details?.errors?.[0]?.path).toBe("name");
+  });
+
   test("anything else is a bare INTERNAL that reveals nothing", async () => {
     const { error, unexpected } = await translated(t.sql`select * from no_such_table`);
     expect(unexpected).toBe(true);

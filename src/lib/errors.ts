@@ -134,6 +134,10 @@ function uniqueField(constraint: string | undefined): string | undefined {
 /** Any thrown value as an AppError; unknown failures become a bare INTERNAL. */
 export function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
   if (err instanceof AppError) return { error: err, unexpected: false };
+  // A service re-parses its input: a job or another service passing bad input is a 400, not a 500.
+  if (err instanceof Error && err.name === "ZodError" && Array.isArray((err as { issues?: unknown }).issues)) {
+    return { error: validationError((err as unknown as { issues: ZodLikeIssue[] }).issues), unexpected: false };
+  }
   const mapped = fromDatabaseError(err);
   if (mapped) return { error: mapped, unexpected: mapped.code === "SERVICE_UNAVAILABLE" };
   return { error: new AppError("INTERNAL", "An unexpected error occurred"), unexpected: true };

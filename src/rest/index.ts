@@ -1,7 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationError } from "../lib/errors";
 import { registerAddressRoutes } from "../modules/addresses/rest";
+import { registerApiKeyRoutes } from "../modules/api-keys/rest";
 import { registerCatalogRoutes } from "../modules/catalog/rest";
+import { registerCustomerRoutes } from "../modules/customers/rest";
 import { registerIdentityRoutes } from "../modules/identity/rest";
 import type { RestApp, RestEnv } from "./env";
 import { problem } from "./problem";
@@ -28,12 +30,20 @@ export function createRestApp(): RestApp {
   registerIdentityRoutes(app);
   registerAddressRoutes(app);
   registerCatalogRoutes(app);
+  registerCustomerRoutes(app);
+  registerApiKeyRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
+    description: "A session token from `POST /api/v1/auth/sessions` (customers, staff, admins).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "ck_<secret>",
     description:
-      "A session token from `POST /api/v1/auth/sessions` (customers, staff), or an API key `ck_...` (third parties, with scopes).",
+      "A third party's API key, sent as `Authorization: Bearer ck_...`. Routes list the scope the key needs; a key without it gets 403 naming it.",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
     type: "apiKey",
@@ -52,6 +62,13 @@ export function createRestApp(): RestApp {
     tags: [
       { name: "Catalog", description: "Categories, products and variants as shoppers see them" },
       { name: "Admin: catalog", description: "Catalog management (staff, admin or API key with catalog:write)" },
+      { name: "Auth", description: "Registration, sign-in and out, email verification, password reset" },
+      { name: "Me", description: "The signed-in customer's own account and address book" },
+      {
+        name: "Admin: customers",
+        description: "Customer accounts (staff, admin; reads also API keys with customers:read)",
+      },
+      { name: "Admin: API keys", description: "Keys for third-party systems (admins only)" },
     ],
   });
   return app;

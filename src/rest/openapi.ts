@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import type { Scope } from "../lib/access";
 import { Problem } from "./problem";
 
 /** A required JSON request body. */
@@ -51,5 +52,5 @@ export const IdempotencyKeyHeader = z.object({
 
 /** A signed-in person: session bearer token or the browser's session cookie. */
 export const SESSION_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
-/** Staff work: a session (staff/admin) or an API key; both go as bearer, or the cookie. */
-export const STAFF_SECURITY = SESSION_SECURITY;
+/** A staff session, or an API key holding `scope` (OpenAPI 3.1 lists it as the key's required role). */
+export const keyOrSession = (scope: Scope): Record<string, string[]>[] => [{ apiKey: [scope] }, ...SESSION_SECURITY];

@@ -12,6 +12,7 @@ export const Problem = z
     code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES]).openapi({ example: "NOT_FOUND" }),
     requestId: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    missingScope: z.string().optional().openapi({ description: "The API key scope the operation needs" }),
   })
   .openapi("Problem", { description: "RFC 9457 problem details" });
 
@@ -27,6 +28,7 @@ export function problemBody(error: AppError, requestId: string): ProblemBody {
     code: error.code,
     requestId,
     ...(error.details?.errors && { errors: error.details.errors }),
+    ...(typeof error.details?.missingScope === "string" && { missingScope: error.details.missingScope }),
   };
 }
 

@@ -1,4 +1,6 @@
+import { apiKeysRouter } from "../modules/api-keys/trpc";
 import { adminCategoriesRouter, catalogRouter } from "../modules/catalog/trpc";
+import { customersRouter } from "../modules/customers/trpc";
 import { authRouter, meRouter } from "../modules/identity/trpc";
 import { router } from "./init";
 
@@ -9,6 +11,8 @@ export const appRouter = router({
   catalog: catalogRouter,
   admin: router({
     categories: adminCategoriesRouter,
+    customers: customersRouter,
+    apiKeys: apiKeysRouter,
   }),
 });
 

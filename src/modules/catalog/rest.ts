@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { RestApp } from "../../rest/env";
 import { staffOnly } from "../../rest/guards";
 import { idempotent } from "../../rest/idempotency";
-import { IdempotencyKeyHeader, jsonBody, jsonResponse, problemResponses, STAFF_SECURITY } from "../../rest/openapi";
+import { IdempotencyKeyHeader, jsonBody, jsonResponse, keyOrSession, problemResponses } from "../../rest/openapi";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
 import * as catalog from "./service";
 
@@ -34,7 +34,7 @@ const createCategoryRoute = createRoute({
   operationId: "createCategory",
   tags: ["Admin: catalog"],
   summary: "Create a category",
-  security: STAFF_SECURITY,
+  security: keyOrSession("catalog:write"),
   middleware: [staffOnly("catalog:write"), idempotent()] as const,
   request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateCategoryInput) },
   responses: {

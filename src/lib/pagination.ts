@@ -1,0 +1,86 @@
+import { z } from "@hono/zod-openapi";
+import { type SQL, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { AppError } from "./errors";
+
+// Cursor pagination (api.md "Conventions"): newest first over (created_at desc, id desc),
+// the order of each table's list index. A cursor is the last row's keyset, opaque to clients.
+
+/** `limit` (1-100, default 20) and `cursor`; `limit` is coerced, as query strings bring text. */
+export const PageQuery = z.object({
+  limit: z.coerce
+    .number<number>()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ description: "Items per page (1-100)", example: 20 }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "The `nextCursor` of the previous page; leave out for the first page" }),
+});
+export type PageQuery = z.output<typeof PageQuery>;
+
+/** The response of a list: one page of `item` and the cursor of the next page. */
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last" }),
+  });
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** What a cursor carries. createdAt keeps Postgres' microseconds: a JS Date would round them off and skip rows. */
+const Keyset = z.strictObject({ createdAt: z.iso.datetime(), id: z.uuid() });
+type Keyset = z.infer<typeof Keyset>;
+
+const encodeCursor = (key: Keyset): string => Buffer.from(JSON.stringify(key)).toString("base64url");
+
+function decodeCursor(cursor: string): Keyset {
+  try {
+    return Keyset.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+  } catch {
+    throw new AppError("VALIDATION_FAILED", "Invalid input: cursor", {
+      errors: [{ path: "cursor", message: "Not a cursor from this list" }],
+    });
+  }
+}
+
+/** The columns a keyset page reads; every list table has them. */
+interface Keyed {
+  createdAt: PgColumn;
+  id: PgColumn;
+}
+
+/** Select this as `pageKey` beside a row's fields: created_at as UTC ISO text, to the microsecond. */
+export const pageKey = (table: Keyed): SQL<string> =>
+  sql<string>`to_char(${table.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The rows after `cursor` (a where clause), or undefined on the first page. Throws VALIDATION_FAILED for a bad cursor. */
+export function after(table: Keyed, cursor: string | undefined): SQL | undefined {
+  if (cursor === undefined) return undefined;
+  const key = decodeCursor(cursor);
+  return sql`(${table.createdAt}, ${table.id}) < (${key.createdAt}::timestamptz, ${key.id}::uuid)`;
+}
+
+/** The list order, matching each table's `(created_at desc, id desc)` index. */
+export const newestFirst = (table: Keyed): SQL[] => [sql`${table.createdAt} desc`, sql`${table.id} desc`];
+
+/**
+ * One page from rows fetched with `limit + 1`: the extra row only says that
+ * another page exists, so no list ever counts its table.
+ */
+export function toPage<R extends { id: string; pageKey: string }, T>(
+  rows: R[],
+  limit: number,
+  toItem: (row: R) => T,
+): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.pageKey, id: last.id }) : null;
+  return { items: items.map(toItem), nextCursor };
+}

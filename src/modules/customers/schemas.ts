@@ -1,0 +1,41 @@
+import { z } from "@hono/zod-openapi";
+import { PageQuery, page } from "../../lib/pagination";
+import { Me, Role } from "../identity/schemas";
+
+export const Customer = Me.extend({
+  disabled: z.boolean().openapi({ description: "A disabled account cannot sign in and has no sessions" }),
+}).openapi("Customer");
+export type Customer = z.infer<typeof Customer>;
+
+export const CustomerPage = page(Customer).openapi("CustomerPage");
+export type CustomerPage = z.infer<typeof CustomerPage>;
+
+export const ListCustomersInput = PageQuery.extend({
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .openapi({ description: "Part of the email or name, any case", example: "ada" }),
+  role: Role.optional(),
+});
+
+export const CustomerIdInput = z.object({
+  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "01a20160-0000-7000-8000-000000000000" }),
+});
+
+const Change = z.strictObject({
+  role: Role.optional().openapi({ description: "Admins only; the account's sessions end" }),
+  disabled: z.boolean().optional().openapi({
+    description: "Disabling ends every session and blocks sign-in. Staff may (dis)able customers only",
+  }),
+});
+const changesSomething = [
+  (c: z.infer<typeof Change>) => c.role !== undefined || c.disabled !== undefined,
+  { message: "Give role, disabled or both" },
+] as const;
+
+/** The PATCH body; the id comes from the path. */
+export const UpdateCustomerBody = Change.refine(...changesSomething).openapi("UpdateCustomerInput");
+
+export const UpdateCustomerInput = Change.extend(CustomerIdInput.shape).refine(...changesSomething);
