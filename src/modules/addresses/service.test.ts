@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { serviceError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
 import type { Ctx } from "../../lib/context";
-import { type AppError, toAppError } from "../../lib/errors";
+import { toAppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import * as addressBook from "./service";
 
@@ -14,16 +15,6 @@ const customer = async (): Promise<Ctx & { userId: string }> => {
 };
 
 const home = { name: "Ada Lovelace", line1: "12 Rue de Rivoli", city: "Paris", postalCode: "75001", country: "FR" };
-
-/** The error as a transport would report it (database failures are translated in one place). */
-const rejects = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (err) {
-    return toAppError(err).error;
-  }
-  throw new Error("expected the call to fail");
-};
 
 /** Opens every pooled connection, so concurrent calls really overlap instead of queueing for a connection. */
 const warmPool = () => Promise.all(Array.from({ length: 5 }, () => t.sql`select pg_sleep(0.02)`));
@@ -87,7 +78,7 @@ describe("createAddress", () => {
   test("refuses the 21st address with CONFLICT and writes nothing", async () => {
     const me = await customer();
     for (let i = 0; i < 20; i++) await addressBook.createAddress(me, { ...home, name: `Address ${i}` });
-    const err = await rejects(addressBook.createAddress(me, { ...home, name: "One too many" }));
+    const err = await serviceError(addressBook.createAddress(me, { ...home, name: "One too many" }));
     expect(err.code).toBe("CONFLICT");
     expect(err.message).toBe("An address book holds at most 20 addresses");
     expect(await countOf(me.userId)).toBe(20);
@@ -140,9 +131,11 @@ describe("createAddress", () => {
   });
 
   test("refuses a guest with UNAUTHENTICATED and an API key with FORBIDDEN", async () => {
-    expect((await rejects(addressBook.createAddress(t.ctx({ kind: "guest" }), home))).code).toBe("UNAUTHENTICATED");
+    expect((await serviceError(addressBook.createAddress(t.ctx({ kind: "guest" }), home))).code).toBe(
+      "UNAUTHENTICATED",
+    );
     const key = t.ctx({ kind: "apiKey", keyId: newId(), scopes: ["customers:read"] });
-    expect((await rejects(addressBook.createAddress(key, home))).code).toBe("FORBIDDEN");
+    expect((await serviceError(addressBook.createAddress(key, home))).code).toBe("FORBIDDEN");
   });
 });
 
@@ -173,8 +166,8 @@ describe("getAddress", () => {
   test("answers NOT_FOUND alike for another customer's address and a missing one", async () => {
     const me = await customer();
     const theirs = await addressBook.createAddress(await customer(), home);
-    const foreign = await rejects(addressBook.getAddress(me, { id: theirs.id }));
-    const missing = await rejects(addressBook.getAddress(me, { id: newId() }));
+    const foreign = await serviceError(addressBook.getAddress(me, { id: theirs.id }));
+    const missing = await serviceError(addressBook.getAddress(me, { id: newId() }));
     expect(foreign).toMatchObject({ code: "NOT_FOUND", message: "Address not found" });
     expect(missing).toMatchObject({ code: foreign.code, message: foreign.message, details: foreign.details });
   });
@@ -210,7 +203,7 @@ describe("updateAddress", () => {
   test("another customer's address is NOT_FOUND and stays unchanged", async () => {
     const me = await customer();
     const theirs = await addressBook.createAddress(await customer(), home);
-    const err = await rejects(
+    const err = await serviceError(
       addressBook.updateAddress(me, { id: theirs.id, city: "Stolen", isDefaultShipping: true }),
     );
     expect(err).toMatchObject({ code: "NOT_FOUND", message: "Address not found" });
@@ -221,7 +214,7 @@ describe("updateAddress", () => {
   test("refuses an empty change with VALIDATION_FAILED", async () => {
     const me = await customer();
     const created = await addressBook.createAddress(me, home);
-    expect((await rejects(addressBook.updateAddress(me, { id: created.id }))).code).toBe("VALIDATION_FAILED");
+    expect((await serviceError(addressBook.updateAddress(me, { id: created.id }))).code).toBe("VALIDATION_FAILED");
   });
 
   test("rejects userId in the change (no moving an address to another book)", async () => {
@@ -247,13 +240,13 @@ describe("deleteAddress", () => {
   test("another customer's address is NOT_FOUND and survives", async () => {
     const me = await customer();
     const theirs = await addressBook.createAddress(await customer(), home);
-    expect((await rejects(addressBook.deleteAddress(me, { id: theirs.id }))).code).toBe("NOT_FOUND");
+    expect((await serviceError(addressBook.deleteAddress(me, { id: theirs.id }))).code).toBe("NOT_FOUND");
     const [row] = await t.sql`select count(*)::int as n from addresses where id = ${theirs.id}`;
     expect(row?.n).toBe(1);
   });
 
   test("a missing address is NOT_FOUND", async () => {
     const me = await customer();
-    expect((await rejects(addressBook.deleteAddress(me, { id: newId() }))).code).toBe("NOT_FOUND");
+    expect((await serviceError(addressBook.deleteAddress(me, { id: newId() }))).code).toBe("NOT_FOUND");
   });
 });

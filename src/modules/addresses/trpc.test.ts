@@ -1,19 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
+import { trpcError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
 import { newId } from "../../lib/ids";
 
 const t = await useTestApp();
-
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TRPCClientError) return err as unknown as { message: string; data: Record<string, any> };
-    throw err;
-  }
-  throw new Error("expected a tRPC error");
-};
 
 /** A new signed-in customer's tRPC client and id. */
 const customer = async () => {
@@ -62,7 +52,7 @@ describe("me.addresses over tRPC", () => {
   test("the 21st address is CONFLICT (409) and is not stored", async () => {
     const me = await customer();
     for (let i = 0; i < 20; i++) await me.client.me.addresses.create.mutate({ ...home, name: `Address ${i}` });
-    const err = await failure(me.client.me.addresses.create.mutate({ ...home, name: "One too many" }));
+    const err = await trpcError(me.client.me.addresses.create.mutate({ ...home, name: "One too many" }));
     expect(err.data).toMatchObject({ code: "CONFLICT", httpStatus: 409 });
     expect(err.message).toBe("An address book holds at most 20 addresses");
     const [row] = await t.sql`select count(*)::int as n from addresses where user_id = ${me.id}`;
@@ -73,7 +63,7 @@ describe("me.addresses over tRPC", () => {
 describe("me.addresses validation", () => {
   test("a country name instead of a code is VALIDATION_FAILED naming country", async () => {
     const { client } = await customer();
-    const err = await failure(client.me.addresses.create.mutate({ ...home, country: "France" }));
+    const err = await trpcError(client.me.addresses.create.mutate({ ...home, country: "France" }));
     expect(err.data.code).toBe("VALIDATION_FAILED");
     expect(err.data.errors).toEqual([{ path: "country", message: "A two-letter ISO 3166-1 country code, such as FR" }]);
   });
@@ -82,11 +72,11 @@ describe("me.addresses validation", () => {
     const { id: myId, client } = await customer();
     const other = await customer();
     const created = await client.me.addresses.create.mutate(home);
-    const create = await failure(
+    const create = await trpcError(
       client.me.addresses.create.mutate({ ...home, userId: other.id, id: newId() } as typeof home),
     );
     expect(create.data.errors.map((e: { path: string }) => e.path).sort()).toEqual(["id", "userId"]);
-    const update = await failure(
+    const update = await trpcError(
       client.me.addresses.update.mutate({ id: created.id, userId: other.id } as { id: string }),
     );
     expect(update.data.errors).toEqual([{ path: "userId", message: "Unknown field: userId" }]);
@@ -95,7 +85,7 @@ describe("me.addresses validation", () => {
 
   test("an id that is not a uuid is VALIDATION_FAILED naming id", async () => {
     const { client } = await customer();
-    const err = await failure(client.me.addresses.get.query({ id: "not-a-uuid" }));
+    const err = await trpcError(client.me.addresses.get.query({ id: "not-a-uuid" }));
     expect(err.data).toMatchObject({ code: "VALIDATION_FAILED", httpStatus: 400 });
     expect(err.data.errors.map((e: { path: string }) => e.path)).toEqual(["id"]);
   });
@@ -108,14 +98,14 @@ describe("me.addresses ownership and access", () => {
     const before = await rowOf(theirs.id);
     const { client } = await customer();
 
-    const missing = await failure(client.me.addresses.get.query({ id: newId() }));
+    const missing = await trpcError(client.me.addresses.get.query({ id: newId() }));
     const attempts = [
       client.me.addresses.get.query({ id: theirs.id }),
       client.me.addresses.update.mutate({ id: theirs.id, city: "Stolen", isDefaultShipping: false }),
       client.me.addresses.delete.mutate({ id: theirs.id }),
     ];
     for (const attempt of attempts) {
-      const err = await failure(attempt);
+      const err = await trpcError(attempt);
       expect(err.data).toMatchObject({ code: "NOT_FOUND", httpStatus: 404 });
       expect(err.message).toBe("Address not found");
       expect(err.message).toBe(missing.message);
@@ -134,7 +124,7 @@ describe("me.addresses ownership and access", () => {
       t.trpc.me.addresses.delete.mutate({ id }),
     ];
     for (const call of calls) {
-      const err = await failure(call);
+      const err = await trpcError(call);
       expect(err.data).toMatchObject({ code: "UNAUTHENTICATED", httpStatus: 401 });
     }
   });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { serviceError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
-import { type AppError, fieldErrors, toAppError } from "../../lib/errors";
 import { hashToken } from "../identity/tokens";
 import * as apiKeys from "./service";
 
@@ -8,25 +8,9 @@ const t = await useTestApp();
 const adminUser = await t.user("admin");
 const admin = t.ctx({ kind: "user", userId: adminUser.id, role: "admin", sessionId: "s", via: "bearer" });
 
-const rejects = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (err) {
-    return toAppError(err).error;
-  }
-  throw new Error("expected the call to fail");
-};
-
-/** The fields a service's own schema refused (the transports report these as VALIDATION_FAILED). */
-const invalidPaths = async (p: Promise<unknown>): Promise<string[]> => {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  const issues = (err as { issues?: Parameters<typeof fieldErrors>[0] } | null)?.issues;
-  if (!issues) throw new Error("expected a schema failure");
-  return fieldErrors(issues).map((e) => e.path);
-};
+/** The fields a service's own schema refused (reported as VALIDATION_FAILED). */
+const invalidPaths = async (p: Promise<unknown>): Promise<string[]> =>
+  (await serviceError(p)).details?.errors?.map((e) => e.path) ?? [];
 
 describe("createApiKey", () => {
   test("returns a ck_ secret once, its 11-character prefix, and deduplicated scopes", async () => {
@@ -86,7 +70,7 @@ describe("listApiKeys", () => {
   });
 
   test("refuses a cursor it did not make with VALIDATION_FAILED naming cursor", async () => {
-    const err = await rejects(apiKeys.listApiKeys(admin, { cursor: "bm90IGEgY3Vyc29y" }));
+    const err = await serviceError(apiKeys.listApiKeys(admin, { cursor: "bm90IGEgY3Vyc29y" }));
     expect(err.code).toBe("VALIDATION_FAILED");
     expect(err.details?.errors).toEqual([{ path: "cursor", message: "Not a cursor from this list" }]);
   });
@@ -104,7 +88,7 @@ describe("revokeApiKey", () => {
   });
 
   test("answers NOT_FOUND for an unknown id", async () => {
-    const err = await rejects(apiKeys.revokeApiKey(admin, { id: "01a20160-0000-7000-8000-000000000000" }));
+    const err = await serviceError(apiKeys.revokeApiKey(admin, { id: "01a20160-0000-7000-8000-000000000000" }));
     expect(err.code).toBe("NOT_FOUND");
   });
 });
@@ -115,12 +99,12 @@ describe("access", () => {
 
   test("refuses staff and API keys with FORBIDDEN, guests with UNAUTHENTICATED", async () => {
     for (const ctx of [staffCtx, keyCtx]) {
-      expect((await rejects(apiKeys.createApiKey(ctx, { name: "x", scopes: ["catalog:read"] }))).code).toBe(
+      expect((await serviceError(apiKeys.createApiKey(ctx, { name: "x", scopes: ["catalog:read"] }))).code).toBe(
         "FORBIDDEN",
       );
-      expect((await rejects(apiKeys.listApiKeys(ctx, {}))).code).toBe("FORBIDDEN");
+      expect((await serviceError(apiKeys.listApiKeys(ctx, {}))).code).toBe("FORBIDDEN");
     }
-    const guest = await rejects(apiKeys.revokeApiKey(t.ctx(), { id: "01a20160-0000-7000-8000-000000000000" }));
+    const guest = await serviceError(apiKeys.revokeApiKey(t.ctx(), { id: "01a20160-0000-7000-8000-000000000000" }));
     expect(guest.code).toBe("UNAUTHENTICATED");
   });
 });

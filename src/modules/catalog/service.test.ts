@@ -1,22 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { serviceError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
-import { type AppError, toAppError } from "../../lib/errors";
 import * as catalog from "./service";
 
 const t = await useTestApp();
 const staffUser = await t.user("staff");
 const admin = t.ctx({ kind: "user", userId: staffUser.id, role: "staff", sessionId: "s", via: "bearer" });
 const guest = t.ctx({ kind: "guest" });
-
-/** The error as a transport would report it (database failures are translated in one place). */
-const rejects = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (err) {
-    return toAppError(err).error;
-  }
-  throw new Error("expected the call to fail");
-};
 
 describe("createCategory", () => {
   test("creates a root category with a slug made from its name", async () => {
@@ -32,13 +22,13 @@ describe("createCategory", () => {
 
   test("refuses a slug another category has with CONFLICT naming slug", async () => {
     await catalog.createCategory(admin, { name: "Bags", slug: "bags" });
-    const err = await rejects(catalog.createCategory(admin, { name: "More bags", slug: "bags" }));
+    const err = await serviceError(catalog.createCategory(admin, { name: "More bags", slug: "bags" }));
     expect(err.code).toBe("CONFLICT");
     expect(err.details?.errors).toEqual([{ path: "slug", message: "Already taken" }]);
   });
 
   test("refuses a parent that does not exist, naming parentId, and writes nothing", async () => {
-    const err = await rejects(
+    const err = await serviceError(
       catalog.createCategory(admin, { name: "Orphan", parentId: "01a20160-0000-7000-8000-000000000000" }),
     );
     expect(err.code).toBe("VALIDATION_FAILED");
@@ -53,7 +43,7 @@ describe("createCategory", () => {
   });
 
   test("refuses a guest with UNAUTHENTICATED", async () => {
-    const err = await rejects(catalog.createCategory(guest, { name: "Nope" }));
+    const err = await serviceError(catalog.createCategory(guest, { name: "Nope" }));
     expect(err.code).toBe("UNAUTHENTICATED");
   });
 });
@@ -96,7 +86,7 @@ describe("getCategory", () => {
   });
 
   test("answers NOT_FOUND for an unknown slug", async () => {
-    const err = await rejects(catalog.getCategory(guest, { idOrSlug: "no-such-thing" }));
+    const err = await serviceError(catalog.getCategory(guest, { idOrSlug: "no-such-thing" }));
     expect(err.code).toBe("NOT_FOUND");
   });
 });

@@ -1,20 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
+import { trpcError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
 
 const t = await useTestApp();
 const asAdmin = (await t.user("admin")).headers;
 const admin = t.trpcWith(asAdmin);
-
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TRPCClientError) return err as unknown as { message: string; data: Record<string, any> };
-    throw err;
-  }
-  throw new Error("expected a tRPC error");
-};
 
 describe("catalog.categories over tRPC", () => {
   test("admin creates a tree that anyone can list and get", async () => {
@@ -31,13 +21,13 @@ describe("catalog.categories over tRPC", () => {
   });
 
   test("an unknown slug is NOT_FOUND with the contract code", async () => {
-    const err = await failure(t.trpc.catalog.categories.get.query({ idOrSlug: "missing" }));
+    const err = await trpcError(t.trpc.catalog.categories.get.query({ idOrSlug: "missing" }));
     expect(err.data.code).toBe("NOT_FOUND");
     expect(err.data.httpStatus).toBe(404);
   });
 
   test("invalid input names each field in data.errors", async () => {
-    const err = await failure(admin.admin.categories.create.mutate({ name: "", slug: "Not A Slug" }));
+    const err = await trpcError(admin.admin.categories.create.mutate({ name: "", slug: "Not A Slug" }));
     expect(err.data.code).toBe("VALIDATION_FAILED");
     expect(err.data.errors.map((e: { path: string }) => e.path).sort()).toEqual(["name", "slug"]);
     expect(err.message).toBe("Invalid input: name, slug");
@@ -45,14 +35,14 @@ describe("catalog.categories over tRPC", () => {
 
   test("a duplicate slug is CONFLICT naming slug", async () => {
     await admin.admin.categories.create.mutate({ name: "Lamps", slug: "lamps" });
-    const err = await failure(admin.admin.categories.create.mutate({ name: "Lamps 2", slug: "lamps" }));
+    const err = await trpcError(admin.admin.categories.create.mutate({ name: "Lamps 2", slug: "lamps" }));
     expect(err.data.code).toBe("CONFLICT");
     expect(err.data.httpStatus).toBe(409);
     expect(err.data.errors).toEqual([{ path: "slug", message: "Already taken" }]);
   });
 
   test("errors carry no stack trace", async () => {
-    const err = await failure(t.trpc.catalog.categories.get.query({ idOrSlug: "missing-too" }));
+    const err = await trpcError(t.trpc.catalog.categories.get.query({ idOrSlug: "missing-too" }));
     expect(JSON.stringify(err.data)).not.toContain("stack");
     expect(err.data.stack).toBeUndefined();
   });
@@ -60,13 +50,13 @@ describe("catalog.categories over tRPC", () => {
 
 describe("admin.categories.create access", () => {
   test("a guest is UNAUTHENTICATED (401)", async () => {
-    const err = await failure(t.trpc.admin.categories.create.mutate({ name: "Guest try" }));
+    const err = await trpcError(t.trpc.admin.categories.create.mutate({ name: "Guest try" }));
     expect(err.data.code).toBe("UNAUTHENTICATED");
     expect(err.data.httpStatus).toBe(401);
   });
 
   test("a wrong admin token is UNAUTHENTICATED", async () => {
-    const err = await failure(
+    const err = await trpcError(
       t.trpcWith({ authorization: "Bearer wrong-token" }).admin.categories.create.mutate({ name: "x" }),
     );
     expect(err.data.code).toBe("UNAUTHENTICATED");

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { serviceError } from "../../../tests/errors";
 import { type TestUser, useTestApp } from "../../../tests/harness";
 import type { Actor, Role } from "../../lib/context";
-import { type AppError, toAppError } from "../../lib/errors";
+import { toAppError } from "../../lib/errors";
 import * as customers from "./service";
 
 const t = await useTestApp();
@@ -14,14 +15,6 @@ const as = (user: TestUser, role: Role) =>
 const admin = as(people.admin, "admin");
 const staff = as(people.staff, "staff");
 
-const rejects = async (p: Promise<unknown>): Promise<AppError> => {
-  try {
-    await p;
-  } catch (err) {
-    return toAppError(err).error;
-  }
-  throw new Error("expected the call to fail");
-};
 const sessionsOf = async (userId: string) =>
   (await t.sql`select count(*)::int as n from sessions where user_id = ${userId}`)[0]?.n;
 
@@ -60,7 +53,7 @@ describe("listCustomers", () => {
 
   test("an API key needs customers:read: without it FORBIDDEN naming the scope", async () => {
     const without = t.ctx({ kind: "apiKey", keyId: "k", scopes: ["catalog:read"] });
-    const err = await rejects(customers.listCustomers(without, {}));
+    const err = await serviceError(customers.listCustomers(without, {}));
     expect(err.code).toBe("FORBIDDEN");
     expect(err.details?.missingScope).toBe("customers:read");
     const withScope = t.ctx({ kind: "apiKey", keyId: "k", scopes: ["customers:read"] });
@@ -69,8 +62,8 @@ describe("listCustomers", () => {
 
   test("a customer is FORBIDDEN, a guest UNAUTHENTICATED", async () => {
     const customer = await t.user();
-    expect((await rejects(customers.listCustomers(as(customer, "customer"), {}))).code).toBe("FORBIDDEN");
-    expect((await rejects(customers.listCustomers(t.ctx(), {}))).code).toBe("UNAUTHENTICATED");
+    expect((await serviceError(customers.listCustomers(as(customer, "customer"), {}))).code).toBe("FORBIDDEN");
+    expect((await serviceError(customers.listCustomers(t.ctx(), {}))).code).toBe("UNAUTHENTICATED");
   });
 });
 
@@ -84,7 +77,7 @@ describe("getCustomer", () => {
       disabled: false,
       emailVerified: true,
     });
-    const err = await rejects(customers.getCustomer(staff, { id: "01a20160-0000-7000-8000-000000000000" }));
+    const err = await serviceError(customers.getCustomer(staff, { id: "01a20160-0000-7000-8000-000000000000" }));
     expect(err.code).toBe("NOT_FOUND");
   });
 });
@@ -126,7 +119,7 @@ describe("updateCustomer", () => {
 
   test("staff changing a role is FORBIDDEN and changes nothing", async () => {
     const c = await t.user();
-    const err = await rejects(customers.updateCustomer(staff, { id: c.id, role: "admin" }));
+    const err = await serviceError(customers.updateCustomer(staff, { id: c.id, role: "admin" }));
     expect(err.code).toBe("FORBIDDEN");
     expect((await customers.getCustomer(staff, { id: c.id })).role).toBe("customer");
   });
@@ -135,7 +128,7 @@ describe("updateCustomer", () => {
     const otherStaff = await t.user("staff");
     const otherAdmin = await t.user("admin");
     for (const target of [otherStaff, otherAdmin]) {
-      const err = await rejects(customers.updateCustomer(staff, { id: target.id, disabled: true }));
+      const err = await serviceError(customers.updateCustomer(staff, { id: target.id, disabled: true }));
       expect(err.code).toBe("FORBIDDEN");
       expect(await sessionsOf(target.id)).toBe(1);
     }
@@ -143,9 +136,9 @@ describe("updateCustomer", () => {
   });
 
   test("nobody changes their own role or disables themselves: FORBIDDEN", async () => {
-    const role = await rejects(customers.updateCustomer(admin, { id: people.admin.id, role: "customer" }));
+    const role = await serviceError(customers.updateCustomer(admin, { id: people.admin.id, role: "customer" }));
     expect(role.code).toBe("FORBIDDEN");
-    const disable = await rejects(customers.updateCustomer(staff, { id: people.staff.id, disabled: true }));
+    const disable = await serviceError(customers.updateCustomer(staff, { id: people.staff.id, disabled: true }));
     expect(disable.code).toBe("FORBIDDEN");
   });
 
@@ -166,11 +159,11 @@ describe("updateCustomer", () => {
   test("an API key is FORBIDDEN even with customers:read", async () => {
     const c = await t.user();
     const key = t.ctx({ kind: "apiKey", keyId: "k", scopes: ["customers:read"] });
-    expect((await rejects(customers.updateCustomer(key, { id: c.id, disabled: true }))).code).toBe("FORBIDDEN");
+    expect((await serviceError(customers.updateCustomer(key, { id: c.id, disabled: true }))).code).toBe("FORBIDDEN");
   });
 
   test("an unknown id is NOT_FOUND", async () => {
-    const err = await rejects(
+    const err = await serviceError(
       customers.updateCustomer(admin, { id: "01a20160-0000-7000-8000-000000000000", disabled: true }),
     );
     expect(err.code).toBe("NOT_FOUND");

@@ -1,21 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
+import { trpcError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
 
 const t = await useTestApp();
 const admin = t.trpcWith((await t.user("admin")).headers);
 const staffUser = await t.user("staff");
 const staff = t.trpcWith(staffUser.headers);
-
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TRPCClientError) return err as unknown as { message: string; data: Record<string, any> };
-    throw err;
-  }
-  throw new Error("expected a tRPC error");
-};
 
 describe("admin.customers over tRPC", () => {
   test("lists with cursors through every page", async () => {
@@ -42,27 +32,27 @@ describe("admin.customers over tRPC", () => {
     const c = await t.user();
     const promoted = await admin.admin.customers.update.mutate({ id: c.id, role: "staff" });
     expect(promoted.role).toBe("staff");
-    const err = await failure(t.trpcWith(c.headers).me.get.query());
+    const err = await trpcError(t.trpcWith(c.headers).me.get.query());
     expect(err.data.code).toBe("UNAUTHENTICATED");
     const disabled = await admin.admin.customers.update.mutate({ id: c.id, disabled: true });
     expect(disabled).toMatchObject({ role: "staff", disabled: true });
   });
 
   test("a bad cursor is VALIDATION_FAILED naming cursor", async () => {
-    const err = await failure(staff.admin.customers.list.query({ cursor: "garbage" }));
+    const err = await trpcError(staff.admin.customers.list.query({ cursor: "garbage" }));
     expect(err.data.code).toBe("VALIDATION_FAILED");
     expect(err.data.httpStatus).toBe(400);
     expect(err.data.errors[0].path).toBe("cursor");
   });
 
   test("an unknown id is NOT_FOUND", async () => {
-    const err = await failure(admin.admin.customers.get.query({ id: "01a20160-0000-7000-8000-000000000000" }));
+    const err = await trpcError(admin.admin.customers.get.query({ id: "01a20160-0000-7000-8000-000000000000" }));
     expect(err.data.code).toBe("NOT_FOUND");
   });
 
   test("an unknown field is VALIDATION_FAILED naming it", async () => {
     const c = await t.user();
-    const err = await failure(
+    const err = await trpcError(
       admin.admin.customers.update.mutate({ id: c.id, disabled: true, passwordHash: "x" } as never),
     );
     expect(err.data.code).toBe("VALIDATION_FAILED");
@@ -73,19 +63,19 @@ describe("admin.customers over tRPC", () => {
 describe("admin.customers access", () => {
   test("staff changing a role is FORBIDDEN", async () => {
     const c = await t.user();
-    const err = await failure(staff.admin.customers.update.mutate({ id: c.id, role: "admin" }));
+    const err = await trpcError(staff.admin.customers.update.mutate({ id: c.id, role: "admin" }));
     expect(err.data.code).toBe("FORBIDDEN");
     expect(err.data.httpStatus).toBe(403);
   });
 
   test("changing one's own account is FORBIDDEN", async () => {
-    const err = await failure(staff.admin.customers.update.mutate({ id: staffUser.id, disabled: true }));
+    const err = await trpcError(staff.admin.customers.update.mutate({ id: staffUser.id, disabled: true }));
     expect(err.data.code).toBe("FORBIDDEN");
   });
 
   test("a customer is FORBIDDEN and a guest UNAUTHENTICATED", async () => {
     const customer = t.trpcWith((await t.user()).headers);
-    expect((await failure(customer.admin.customers.list.query({}))).data.code).toBe("FORBIDDEN");
-    expect((await failure(t.trpc.admin.customers.list.query({}))).data.code).toBe("UNAUTHENTICATED");
+    expect((await trpcError(customer.admin.customers.list.query({}))).data.code).toBe("FORBIDDEN");
+    expect((await trpcError(t.trpc.admin.customers.list.query({}))).data.code).toBe("UNAUTHENTICATED");
   });
 });

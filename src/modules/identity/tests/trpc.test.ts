@@ -1,20 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
+import { trpcError } from "../../../../tests/errors";
 import { useTestApp } from "../../../../tests/harness";
 
 const t = await useTestApp();
 let ips = 0;
 const fromIp = () => ({ "x-forwarded-for": `198.51.100.${++ips}` });
-
-const failure = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TRPCClientError) return err as unknown as { message: string; data: Record<string, any> };
-    throw err;
-  }
-  throw new Error("expected a tRPC error");
-};
 
 describe("auth over tRPC", () => {
   test("register, me, sign out: the token is then rejected", async () => {
@@ -27,7 +17,7 @@ describe("auth over tRPC", () => {
     const mine = t.trpcWith({ authorization: `Bearer ${session.token}` });
     expect((await mine.me.get.query()).email).toBe("lin@example.test");
     await mine.auth.signOut.mutate();
-    const err = await failure(mine.me.get.query());
+    const err = await trpcError(mine.me.get.query());
     expect(err.data.code).toBe("UNAUTHENTICATED");
     expect(err.data.httpStatus).toBe(401);
   });
@@ -53,8 +43,8 @@ describe("auth over tRPC", () => {
     await t.runJobs();
     const token = tokenIn("/reset-password");
     await client.auth.confirmPasswordReset.mutate({ token, password: "a shorter walk home" });
-    expect((await failure(mine.me.get.query())).data.code).toBe("UNAUTHENTICATED");
-    const reused = await failure(client.auth.confirmPasswordReset.mutate({ token, password: "another walk home" }));
+    expect((await trpcError(mine.me.get.query())).data.code).toBe("UNAUTHENTICATED");
+    const reused = await trpcError(client.auth.confirmPasswordReset.mutate({ token, password: "another walk home" }));
     expect(reused.data.errors).toEqual([{ path: "token", message: "Invalid, used or expired" }]);
     const again = await client.auth.signIn.mutate({ email: "kai@example.test", password: "a shorter walk home" });
     expect(again.user.email).toBe("kai@example.test");
@@ -79,8 +69,8 @@ describe("auth over tRPC", () => {
   test("a wrong password and an unknown email fail alike", async () => {
     const u = await t.user();
     const client = t.trpcWith(fromIp());
-    const wrong = await failure(client.auth.signIn.mutate({ email: u.email, password: "nope nope nope" }));
-    const unknown = await failure(
+    const wrong = await trpcError(client.auth.signIn.mutate({ email: u.email, password: "nope nope nope" }));
+    const unknown = await trpcError(
       client.auth.signIn.mutate({ email: "nobody@example.test", password: "nope nope nope" }),
     );
     expect([wrong.message, wrong.data.code, wrong.data.httpStatus]).toEqual([
@@ -114,7 +104,7 @@ describe("auth over tRPC", () => {
   test("me.update rejects role, naming it", async () => {
     const u = await t.user();
     const input = { name: "x", role: "admin" } as never;
-    const err = await failure(t.trpcWith(u.headers).me.update.mutate(input));
+    const err = await trpcError(t.trpcWith(u.headers).me.update.mutate(input));
     expect(err.data.code).toBe("VALIDATION_FAILED");
     expect(err.data.errors).toEqual([{ path: "role", message: "Unknown field: role" }]);
   });
@@ -122,7 +112,7 @@ describe("auth over tRPC", () => {
   test("a cookie-authenticated mutation from a foreign Origin is FORBIDDEN", async () => {
     const u = await t.user();
     const client = t.trpcWith({ cookie: `session=${u.token}`, origin: "https://evil.example" });
-    const err = await failure(client.me.update.mutate({ name: "Hijacked" }));
+    const err = await trpcError(client.me.update.mutate({ name: "Hijacked" }));
     expect(err.data.code).toBe("FORBIDDEN");
     expect(err.data.httpStatus).toBe(403);
     const sameSite = t.trpcWith({ cookie: `session=${u.token}`, origin: "http://cartwright.test" });
@@ -131,9 +121,9 @@ describe("auth over tRPC", () => {
 
   test("a customer calling a staff operation is FORBIDDEN, a guest UNAUTHENTICATED", async () => {
     const u = await t.user();
-    const asCustomer = await failure(t.trpcWith(u.headers).admin.categories.create.mutate({ name: "x" }));
+    const asCustomer = await trpcError(t.trpcWith(u.headers).admin.categories.create.mutate({ name: "x" }));
     expect(asCustomer.data.code).toBe("FORBIDDEN");
-    const asGuest = await failure(t.trpc.me.get.query());
+    const asGuest = await trpcError(t.trpc.me.get.query());
     expect(asGuest.data.code).toBe("UNAUTHENTICATED");
   });
 });
