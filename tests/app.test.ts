@@ -103,7 +103,8 @@ describe("headers", () => {
   test("secure headers are set on every response", async () => {
     const res = await fetchApp("/api/v1/categories");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.headers.get("strict-transport-security")).toContain("max-age=");
   });
 

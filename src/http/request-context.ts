@@ -28,7 +28,7 @@ export function requestContext(
     [...deps.config.CORS_ORIGINS, deps.config.PUBLIC_URL].filter(Boolean).map((o) => new URL(o as string).origin),
   );
   return async (c, next) => {
-    const requestId = c.var.requestId;
+    const requestId = c.get("requestId");
     const base = { db: deps.database.db, cache: deps.cache, limiter: deps.limiter };
     let auth: Authenticated = { actor: { kind: "guest" } };
     let failure: AppError | null = null;

@@ -80,6 +80,13 @@ describe("Cache on an unreachable Redis", () => {
 });
 
 describe("MemoryStore", () => {
+  test("counts with incr until the window expires, then starts again", async () => {
+    const store = new MemoryStore();
+    expect([await store.incr("n", 1), await store.incr("n", 1), await store.incr("n", 1)]).toEqual([1, 2, 3]);
+    await Bun.sleep(1050);
+    expect(await store.incr("n", 1)).toBe(1);
+  });
+
   test("keeps at most its capacity, dropping the oldest writes", async () => {
     const store = new MemoryStore(2);
     await store.set("a", "1", 60);

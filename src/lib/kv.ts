@@ -53,12 +53,15 @@ export class MemoryStore implements KeyValueStore {
   onRecover() {}
 
   async incr(key: string, ttlSeconds: number) {
-    const current = this.read(key);
-    const entry = this.entries.get(key);
-    const next = (current ? Number(current) : 0) + 1;
-    const expiresAt = current && entry ? entry.expiresAt : Date.now() + ttlSeconds * 1000;
-    this.entries.set(key, { value: String(next), expiresAt });
-    return next;
+    // Counting is the rate limiter's hot path: bump a live entry in place.
+    const entry = this.read(key) === null ? undefined : this.entries.get(key);
+    if (entry) {
+      const next = Number(entry.value) + 1;
+      entry.value = String(next);
+      return next;
+    }
+    await this.set(key, "1", ttlSeconds);
+    return 1;
   }
 
   async deleteByPrefix(prefix: string) {

@@ -6,19 +6,19 @@ import type { RestEnv } from "./env";
 
 /** A signed-in customer, staff or admin. */
 export const signedIn = createMiddleware<RestEnv>(async (c, next) => {
-  requireUser(c.var.ctx.actor);
+  requireUser(c.get("ctx").actor);
   await next();
 });
 
 /** A staff or admin session, or an API key with `scope`. */
 export const staffOnly = (scope?: Scope) =>
   createMiddleware<RestEnv>(async (c, next) => {
-    requireStaff(c.var.ctx.actor, scope);
+    requireStaff(c.get("ctx").actor, scope);
     await next();
   });
 
 /** An admin session. */
 export const adminOnly = createMiddleware<RestEnv>(async (c, next) => {
-  requireAdmin(c.var.ctx.actor);
+  requireAdmin(c.get("ctx").actor);
   await next();
 });

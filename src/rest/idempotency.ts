@@ -31,7 +31,7 @@ export const idempotent = () =>
         errors: [{ path: "Idempotency-Key", message: "Must be 1 to 255 characters" }],
       });
     }
-    const ctx = c.var.ctx;
+    const ctx = c.get("ctx");
     const body = await c.req.text();
     const requestHash = new Bun.CryptoHasher("sha256").update(`${c.req.method} ${c.req.path}\n${body}`).digest("hex");
     const request = { scope: actorScope(ctx.actor), key, requestHash };

@@ -22,7 +22,7 @@ export function createRestApp(): RestApp {
 
   // Credentials that failed (or a refused cross-site request) end here, before any route.
   app.use("*", async (c, next) => {
-    if (c.var.authFailure) throw c.var.authFailure;
+    if (c.get("authFailure")) throw c.get("authFailure");
     await next();
   });
   app.use("*", rateLimitPerIdentity);

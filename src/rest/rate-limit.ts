@@ -23,13 +23,12 @@ export const rateLimitPerIdentity = createMiddleware<RestEnv>(async (c, next) =>
   const { ctx } = c.var;
   const state = await ctx.limiter.hit({
     key: `api:${identity(ctx.actor, ctx.ip)}`,
-    max: c.var.config.API_RATE_LIMIT_PER_MINUTE,
+    max: c.get("config").API_RATE_LIMIT_PER_MINUTE,
     windowSeconds: 60,
   });
   if (state.exceeded) throw rateLimited(state);
+  // Set before the handler, so they are merged as the response is built; a stricter limit
+  // that answers this request (sign-in, ...) passes its own headers, which win.
+  for (const [name, value] of Object.entries(rateLimitHeaders(state))) c.header(name, value);
   await next();
-  // A stricter limit that answered this request (sign-in, ...) keeps its own headers.
-  for (const [name, value] of Object.entries(rateLimitHeaders(state))) {
-    if (!c.res.headers.has(name)) c.res.headers.set(name, value);
-  }
 });

@@ -69,16 +69,18 @@ const deleteAddressRoute = createRoute({
 
 export const registerAddressRoutes = (app: RestApp) =>
   app
-    .openapi(listAddressesRoute, async (c) => c.json(await addressBook.listAddresses(c.var.ctx), 200))
+    .openapi(listAddressesRoute, async (c) => c.json(await addressBook.listAddresses(c.get("ctx")), 200))
     .openapi(createAddressRoute, async (c) =>
-      c.json(await addressBook.createAddress(c.var.ctx, c.req.valid("json")), 201),
+      c.json(await addressBook.createAddress(c.get("ctx"), c.req.valid("json")), 201),
     )
-    .openapi(getAddressRoute, async (c) => c.json(await addressBook.getAddress(c.var.ctx, c.req.valid("param")), 200))
+    .openapi(getAddressRoute, async (c) =>
+      c.json(await addressBook.getAddress(c.get("ctx"), c.req.valid("param")), 200),
+    )
     .openapi(updateAddressRoute, async (c) => {
       const input = { ...c.req.valid("json"), id: c.req.valid("param").id };
-      return c.json(await addressBook.updateAddress(c.var.ctx, input), 200);
+      return c.json(await addressBook.updateAddress(c.get("ctx"), input), 200);
     })
     .openapi(deleteAddressRoute, async (c) => {
-      await addressBook.deleteAddress(c.var.ctx, c.req.valid("param"));
+      await addressBook.deleteAddress(c.get("ctx"), c.req.valid("param"));
       return c.body(null, 204);
     });

@@ -45,9 +45,9 @@ const revokeApiKeyRoute = createRoute({
 
 export const registerApiKeyRoutes = (app: RestApp) =>
   app
-    .openapi(listApiKeysRoute, async (c) => c.json(await apiKeys.listApiKeys(c.var.ctx, c.req.valid("query")), 200))
-    .openapi(createApiKeyRoute, async (c) => c.json(await apiKeys.createApiKey(c.var.ctx, c.req.valid("json")), 201))
+    .openapi(listApiKeysRoute, async (c) => c.json(await apiKeys.listApiKeys(c.get("ctx"), c.req.valid("query")), 200))
+    .openapi(createApiKeyRoute, async (c) => c.json(await apiKeys.createApiKey(c.get("ctx"), c.req.valid("json")), 201))
     .openapi(revokeApiKeyRoute, async (c) => {
-      await apiKeys.revokeApiKey(c.var.ctx, c.req.valid("param"));
+      await apiKeys.revokeApiKey(c.get("ctx"), c.req.valid("param"));
       return c.body(null, 204);
     });

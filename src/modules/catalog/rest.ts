@@ -45,8 +45,8 @@ const createCategoryRoute = createRoute({
 
 export const registerCatalogRoutes = (app: RestApp) =>
   app
-    .openapi(listCategoriesRoute, async (c) => c.json(await catalog.listCategoryTree(c.var.ctx), 200))
-    .openapi(getCategoryRoute, async (c) => c.json(await catalog.getCategory(c.var.ctx, c.req.valid("param")), 200))
+    .openapi(listCategoriesRoute, async (c) => c.json(await catalog.listCategoryTree(c.get("ctx")), 200))
+    .openapi(getCategoryRoute, async (c) => c.json(await catalog.getCategory(c.get("ctx"), c.req.valid("param")), 200))
     .openapi(createCategoryRoute, async (c) =>
-      c.json(await catalog.createCategory(c.var.ctx, c.req.valid("json")), 201),
+      c.json(await catalog.createCategory(c.get("ctx"), c.req.valid("json")), 201),
     );

@@ -46,10 +46,12 @@ const updateCustomerRoute = createRoute({
 export const registerCustomerRoutes = (app: RestApp) =>
   app
     .openapi(listCustomersRoute, async (c) =>
-      c.json(await customers.listCustomers(c.var.ctx, c.req.valid("query")), 200),
+      c.json(await customers.listCustomers(c.get("ctx"), c.req.valid("query")), 200),
     )
-    .openapi(getCustomerRoute, async (c) => c.json(await customers.getCustomer(c.var.ctx, c.req.valid("param")), 200))
+    .openapi(getCustomerRoute, async (c) =>
+      c.json(await customers.getCustomer(c.get("ctx"), c.req.valid("param")), 200),
+    )
     .openapi(updateCustomerRoute, async (c) => {
       const input = { ...c.req.valid("json"), id: c.req.valid("param").id };
-      return c.json(await customers.updateCustomer(c.var.ctx, input), 200);
+      return c.json(await customers.updateCustomer(c.get("ctx"), input), 200);
     });

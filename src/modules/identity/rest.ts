@@ -153,52 +153,54 @@ const changePassword = createRoute({
 });
 
 const withSessionCookie = (c: Context<RestEnv>, s: { token: string; expiresAt: string }) =>
-  c.header("Set-Cookie", sessionCookie(s.token, new Date(s.expiresAt), secureCookies(c.var.config)), { append: true });
+  c.header("Set-Cookie", sessionCookie(s.token, new Date(s.expiresAt), secureCookies(c.get("config"))), {
+    append: true,
+  });
 const clearSessionCookie = (c: Context<RestEnv>) =>
-  c.header("Set-Cookie", blankSessionCookie(secureCookies(c.var.config)), { append: true });
+  c.header("Set-Cookie", blankSessionCookie(secureCookies(c.get("config"))), { append: true });
 
 export const registerIdentityRoutes = (app: RestApp) =>
   app
     .openapi(register, async (c) => {
-      const session = await identity.register(c.var.ctx, c.req.valid("json"));
+      const session = await identity.register(c.get("ctx"), c.req.valid("json"));
       withSessionCookie(c, session);
       return c.json(session, 201);
     })
     .openapi(signIn, async (c) => {
-      const session = await identity.signIn(c.var.ctx, c.req.valid("json"));
+      const session = await identity.signIn(c.get("ctx"), c.req.valid("json"));
       withSessionCookie(c, session);
       return c.json(session, 201);
     })
     .openapi(signOut, async (c) => {
-      await identity.signOut(c.var.ctx);
+      await identity.signOut(c.get("ctx"));
       clearSessionCookie(c);
       return c.body(null, 204);
     })
     .openapi(signOutEverywhere, async (c) => {
-      await identity.signOutEverywhere(c.var.ctx);
+      await identity.signOutEverywhere(c.get("ctx"));
       clearSessionCookie(c);
       return c.body(null, 204);
     })
     .openapi(verifyEmail, async (c) => {
-      await identity.verifyEmail(c.var.ctx, c.req.valid("json"));
+      await identity.verifyEmail(c.get("ctx"), c.req.valid("json"));
       return c.body(null, 204);
     })
     .openapi(requestReset, async (c) => {
-      await identity.requestPasswordReset(c.var.ctx, c.req.valid("json"));
+      await identity.requestPasswordReset(c.get("ctx"), c.req.valid("json"));
       return c.json({ accepted: true as const }, 202);
     })
     .openapi(confirmReset, async (c) => {
-      await identity.confirmPasswordReset(c.var.ctx, c.req.valid("json"));
+      await identity.confirmPasswordReset(c.get("ctx"), c.req.valid("json"));
       return c.body(null, 204);
     })
-    .openapi(getMe, async (c) => c.json(await identity.getMe(c.var.ctx), 200))
-    .openapi(updateMe, async (c) => c.json(await identity.updateMe(c.var.ctx, c.req.valid("json")), 200))
+    .openapi(getMe, async (c) => c.json(await identity.getMe(c.get("ctx")), 200))
+    .openapi(updateMe, async (c) => c.json(await identity.updateMe(c.get("ctx"), c.req.valid("json")), 200))
     .openapi(deleteMe, async (c) => {
-      await identity.deleteMe(c.var.ctx, c.req.valid("json"));
+      await identity.deleteMe(c.get("ctx"), c.req.valid("json"));
       clearSessionCookie(c);
       return c.body(null, 204);
     })
     .openapi(changePassword, async (c) => {
-      await identity.changePassword(c.var.ctx, c.req.valid("json"));
+      await identity.changePassword(c.get("ctx"), c.req.valid("json"));
       return c.body(null, 204);
     });
