@@ -173,6 +173,23 @@ describe("bun run worker (the worker alone)", () => {
   }, 30_000);
 });
 
+describe("bun run admin:create", () => {
+  test("creates an admin who can sign in with the password it prints once", async () => {
+    const t = await useTestApp();
+    const proc = Bun.spawnSync(["bun", "scripts/create-admin.ts", "--email", "Owner@Shop.test", "--name", "Owner"], {
+      cwd: join(import.meta.dir, ".."),
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: t.databaseUrl, LOG_LEVEL: "warn" },
+    });
+    const stderr = proc.stderr.toString();
+    expect(proc.exitCode).toBe(0);
+    const password = stderr.match(/password \(shown once\): (\S+)/)?.[1] ?? "";
+    expect(password.length).toBeGreaterThanOrEqual(20);
+    const session = await t.rest.post("/api/v1/auth/sessions", { email: "owner@shop.test", password });
+    expect(session.status).toBe(201);
+    expect(session.body.user.role).toBe("admin");
+  });
+});
+
 describe("configuration", () => {
   test("a bad value stops boot with one line naming the variable", async () => {
     const proc = Bun.spawn(["bun", "src/index.ts"], {
