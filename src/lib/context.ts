@@ -12,6 +12,20 @@ export type Actor =
   | { kind: "user"; userId: string; role: Role; sessionId: string; via: "cookie" | "bearer" }
   | { kind: "apiKey"; keyId: string; scopes: readonly string[] };
 
+/** A stable key for who is acting (per-caller limits and idempotency scopes); null for a guest. */
+export function actorKey(actor: Actor): string | null {
+  switch (actor.kind) {
+    case "user":
+      return `user:${actor.userId}`;
+    case "apiKey":
+      return `key:${actor.keyId}`;
+    case "system":
+      return `system:${actor.name}`;
+    case "guest":
+      return null;
+  }
+}
+
 /** What every service receives first: one per request, job or script. */
 export interface Ctx {
   db: Db;

@@ -1,21 +1,8 @@
 import { createMiddleware } from "hono/factory";
-import type { Actor } from "../lib/context";
+import { actorKey } from "../lib/context";
 import { AppError } from "../lib/errors";
 import * as idempotency from "../lib/idempotency";
 import type { RestEnv } from "./env";
-
-const actorScope = (actor: Actor): string => {
-  switch (actor.kind) {
-    case "guest":
-      return "guest";
-    case "system":
-      return `system:${actor.name}`;
-    case "user":
-      return `user:${actor.userId}`;
-    case "apiKey":
-      return `key:${actor.keyId}`;
-  }
-};
 
 /**
  * Honours `Idempotency-Key` on a route (api.md "Idempotency"): the same key and
@@ -34,7 +21,7 @@ export const idempotent = () =>
     const ctx = c.get("ctx");
     const body = await c.req.text();
     const requestHash = new Bun.CryptoHasher("sha256").update(`${c.req.method} ${c.req.path}\n${body}`).digest("hex");
-    const request = { scope: actorScope(ctx.actor), key, requestHash };
+    const request = { scope: actorKey(ctx.actor) ?? "guest", key, requestHash };
 
     const claimed = await idempotency.claim(ctx, request);
     if (claimed.kind === "replay") {

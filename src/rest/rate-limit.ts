@@ -1,18 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import type { Actor } from "../lib/context";
+import { actorKey } from "../lib/context";
 import { rateLimited, rateLimitHeaders } from "../lib/rate-limit";
 import type { RestEnv } from "./env";
-
-const identity = (actor: Actor, ip: string | null): string => {
-  switch (actor.kind) {
-    case "apiKey":
-      return `key:${actor.keyId}`;
-    case "user":
-      return `user:${actor.userId}`;
-    default:
-      return `ip:${ip ?? "unknown"}`;
-  }
-};
 
 /**
  * The REST facade's general limit: API_RATE_LIMIT_PER_MINUTE per API key,
@@ -22,7 +11,7 @@ const identity = (actor: Actor, ip: string | null): string => {
 export const rateLimitPerIdentity = createMiddleware<RestEnv>(async (c, next) => {
   const { ctx } = c.var;
   const state = await ctx.limiter.hit({
-    key: `api:${identity(ctx.actor, ctx.ip)}`,
+    key: `api:${actorKey(ctx.actor) ?? `ip:${ctx.ip ?? "unknown"}`}`,
     max: c.get("config").API_RATE_LIMIT_PER_MINUTE,
     windowSeconds: 60,
   });

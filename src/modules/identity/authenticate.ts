@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys } from "../../db/schema";
 import type { Actor, Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
-import { validateToken } from "./sessions";
+import { type ValidSession, validateToken } from "./sessions";
 import { hashToken } from "./tokens";
 
 export interface Credentials {
@@ -29,7 +29,7 @@ export async function authenticate(ctx: Pick<Ctx, "db">, creds: Credentials): Pr
   if (creds.bearer) {
     const actor = creds.bearer.startsWith("ck_")
       ? await apiKeyActor(ctx, creds.bearer)
-      : await sessionActor(ctx, creds.bearer, "bearer");
+      : await sessionActor(ctx, creds.bearer);
     if (!actor) throw new AppError("UNAUTHENTICATED", "Invalid, expired or revoked credentials");
     return { actor };
   }
@@ -37,16 +37,24 @@ export async function authenticate(ctx: Pick<Ctx, "db">, creds: Credentials): Pr
     const session = await validateToken(ctx, creds.cookie);
     if (!session) return { actor: { kind: "guest" }, clearCookie: true };
     return {
-      actor: { kind: "user", userId: session.userId, role: session.role, sessionId: session.sessionId, via: "cookie" },
+      actor: userActor(session, "cookie"),
       ...(session.extended && { refreshCookie: { token: creds.cookie, expiresAt: session.expiresAt } }),
     };
   }
   return { actor: { kind: "guest" } };
 }
 
-async function sessionActor(ctx: Pick<Ctx, "db">, token: string, via: "bearer" | "cookie"): Promise<Actor | null> {
+const userActor = (session: ValidSession, via: "bearer" | "cookie"): Actor => ({
+  kind: "user",
+  userId: session.userId,
+  role: session.role,
+  sessionId: session.sessionId,
+  via,
+});
+
+async function sessionActor(ctx: Pick<Ctx, "db">, token: string): Promise<Actor | null> {
   const session = await validateToken(ctx, token);
-  return session && { kind: "user", userId: session.userId, role: session.role, sessionId: session.sessionId, via };
+  return session && userActor(session, "bearer");
 }
 
 async function apiKeyActor(ctx: Pick<Ctx, "db">, secret: string): Promise<Actor | null> {

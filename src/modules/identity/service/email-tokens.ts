@@ -7,7 +7,7 @@ import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
 import { assertStrongPassword, hashPassword } from "../passwords";
 import { PasswordResetConfirmInput, PasswordResetInput, VerifyEmailInput } from "../schemas";
-import { revokeAllSessions } from "../sessions";
+import { purgeExpiredSessions, revokeAllSessions } from "../sessions";
 import { hashToken, randomToken } from "../tokens";
 
 type Purpose = "verify_email" | "reset_password";
@@ -97,7 +97,8 @@ export async function confirmPasswordReset(ctx: Ctx, raw: z.input<typeof Passwor
   });
 }
 
-/** Deletes tokens past their expiry (crontab). */
-export async function purgeExpiredTokens(ctx: Ctx): Promise<void> {
+/** Expired sessions, and email tokens a day past their expiry (crontab). */
+export async function purgeExpired(ctx: Ctx): Promise<void> {
+  await purgeExpiredSessions(ctx);
   await ctx.db.delete(emailTokens).where(sql`${emailTokens.expiresAt} < now() - interval '1 day'`);
 }

@@ -2,8 +2,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../../../db/schema";
 import type { Ctx } from "../../../lib/context";
 import type { Mail } from "../../../lib/mailer";
-import { purgeExpiredSessions } from "../sessions";
-import { issueEmailToken, purgeExpiredTokens } from "./email-tokens";
+import { issueEmailToken } from "./email-tokens";
 
 /** The verification or reset email for a user, with a fresh token; null when the account is gone or disabled. */
 export async function prepareAccountEmail(
@@ -31,10 +30,4 @@ export async function prepareAccountEmail(
     subject: "Reset your password",
     text: `Hello ${user.name},\n\nSet a new password by opening this link (valid for 1 hour):\n\n${link}\n\nIf you did not ask for this, ignore this email: your password stays as it is.\n`,
   };
-}
-
-/** Expired sessions and email tokens (crontab). */
-export async function purgeExpired(ctx: Ctx): Promise<void> {
-  await purgeExpiredSessions(ctx);
-  await purgeExpiredTokens(ctx);
 }
