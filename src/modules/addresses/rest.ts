@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { RestApp } from "../../rest/env";
-import { signedIn } from "../../rest/guards";
-import { jsonBody, jsonResponse, problemResponses, SESSION_SECURITY } from "../../rest/openapi";
+import { forSignedIn } from "../../rest/guards";
+import { jsonBody, jsonResponse, problemResponses } from "../../rest/openapi";
 import { Address, AddressIdInput, AddressList, CreateAddressInput, UpdateAddressBody } from "./schemas";
 import * as addressBook from "./service";
 
@@ -11,8 +11,7 @@ const listAddressesRoute = createRoute({
   operationId: "listAddresses",
   tags: ["Me"],
   summary: "The signed-in customer's address book",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   responses: { 200: jsonResponse(AddressList, "Every address, oldest first"), ...problemResponses(401, 403) },
 });
 
@@ -22,8 +21,7 @@ const createAddressRoute = createRoute({
   operationId: "createAddress",
   tags: ["Me"],
   summary: "Add an address (at most 20); the first becomes the default for shipping and billing",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   request: { body: jsonBody(CreateAddressInput) },
   responses: {
     201: jsonResponse(Address, "The new address"),
@@ -37,8 +35,7 @@ const getAddressRoute = createRoute({
   operationId: "getAddress",
   tags: ["Me"],
   summary: "One address of the signed-in customer",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   request: { params: AddressIdInput },
   responses: { 200: jsonResponse(Address, "The address"), ...problemResponses(400, 401, 403, 404) },
 });
@@ -49,8 +46,7 @@ const updateAddressRoute = createRoute({
   operationId: "updateAddress",
   tags: ["Me"],
   summary: "Change an address, or make it a default",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   request: { params: AddressIdInput, body: jsonBody(UpdateAddressBody) },
   responses: { 200: jsonResponse(Address, "The updated address"), ...problemResponses(400, 401, 403, 404) },
 });
@@ -61,8 +57,7 @@ const deleteAddressRoute = createRoute({
   operationId: "deleteAddress",
   tags: ["Me"],
   summary: "Remove an address; removing a default leaves none",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   request: { params: AddressIdInput },
   responses: { 204: { description: "Removed" }, ...problemResponses(400, 401, 403, 404) },
 });

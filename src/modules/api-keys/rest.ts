@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { RestApp } from "../../rest/env";
-import { adminOnly } from "../../rest/guards";
-import { jsonBody, jsonResponse, problemResponses, SESSION_SECURITY } from "../../rest/openapi";
+import { forAdmins } from "../../rest/guards";
+import { jsonBody, jsonResponse, problemResponses } from "../../rest/openapi";
 import { ApiKeyPage, CreateApiKeyInput, CreatedApiKey, ListApiKeysInput, RevokeApiKeyInput } from "./schemas";
 import * as apiKeys from "./service";
 
@@ -11,8 +11,7 @@ const listApiKeysRoute = createRoute({
   operationId: "listApiKeys",
   tags: ["Admin: API keys"],
   summary: "API keys, newest first (revoked ones included)",
-  security: SESSION_SECURITY,
-  middleware: [adminOnly] as const,
+  ...forAdmins,
   request: { query: ListApiKeysInput },
   responses: { 200: jsonResponse(ApiKeyPage, "One page of keys, without secrets"), ...problemResponses(400, 401, 403) },
 });
@@ -24,8 +23,7 @@ const createApiKeyRoute = createRoute({
   tags: ["Admin: API keys"],
   summary: "Create an API key with scopes",
   description: "The response carries the secret; it is never shown again. API keys cannot create keys.",
-  security: SESSION_SECURITY,
-  middleware: [adminOnly] as const,
+  ...forAdmins,
   request: { body: jsonBody(CreateApiKeyInput) },
   responses: { 201: jsonResponse(CreatedApiKey, "The key and its secret"), ...problemResponses(400, 401, 403) },
 });
@@ -37,8 +35,7 @@ const revokeApiKeyRoute = createRoute({
   tags: ["Admin: API keys"],
   summary: "Revoke an API key (from its next request on)",
   description: "Revoking a revoked key succeeds and changes nothing.",
-  security: SESSION_SECURITY,
-  middleware: [adminOnly] as const,
+  ...forAdmins,
   request: { params: RevokeApiKeyInput },
   responses: { 204: { description: "Revoked" }, ...problemResponses(400, 401, 403, 404) },
 });

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { RestApp } from "../../rest/env";
-import { staffOnly } from "../../rest/guards";
+import { forStaff } from "../../rest/guards";
 import { idempotent } from "../../rest/idempotency";
-import { IdempotencyKeyHeader, jsonBody, jsonResponse, keyOrSession, problemResponses } from "../../rest/openapi";
+import { IdempotencyKeyHeader, jsonBody, jsonResponse, problemResponses } from "../../rest/openapi";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
 import * as catalog from "./service";
 
@@ -34,8 +34,7 @@ const createCategoryRoute = createRoute({
   operationId: "createCategory",
   tags: ["Admin: catalog"],
   summary: "Create a category",
-  security: keyOrSession("catalog:write"),
-  middleware: [staffOnly("catalog:write"), idempotent()] as const,
+  ...forStaff("catalog:write", idempotent()),
   request: { headers: IdempotencyKeyHeader, body: jsonBody(CreateCategoryInput) },
   responses: {
     201: jsonResponse(Category, "The new category"),

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { RestApp } from "../../rest/env";
-import { staffOnly } from "../../rest/guards";
-import { jsonBody, jsonResponse, keyOrSession, problemResponses, SESSION_SECURITY } from "../../rest/openapi";
+import { forStaff } from "../../rest/guards";
+import { jsonBody, jsonResponse, problemResponses } from "../../rest/openapi";
 import { Customer, CustomerIdInput, CustomerPage, ListCustomersInput, UpdateCustomerBody } from "./schemas";
 import * as customers from "./service";
 
@@ -11,8 +11,7 @@ const listCustomersRoute = createRoute({
   operationId: "listCustomers",
   tags: ["Admin: customers"],
   summary: "Accounts of every role, newest first; search by email or name",
-  security: keyOrSession("customers:read"),
-  middleware: [staffOnly("customers:read")] as const,
+  ...forStaff("customers:read"),
   request: { query: ListCustomersInput },
   responses: { 200: jsonResponse(CustomerPage, "One page of accounts"), ...problemResponses(400, 401, 403) },
 });
@@ -23,8 +22,7 @@ const getCustomerRoute = createRoute({
   operationId: "getCustomer",
   tags: ["Admin: customers"],
   summary: "One account",
-  security: keyOrSession("customers:read"),
-  middleware: [staffOnly("customers:read")] as const,
+  ...forStaff("customers:read"),
   request: { params: CustomerIdInput },
   responses: { 200: jsonResponse(Customer, "The account"), ...problemResponses(400, 401, 403, 404) },
 });
@@ -37,8 +35,7 @@ const updateCustomerRoute = createRoute({
   summary: "Change an account's role or disable/enable it",
   description:
     "Staff and admin sessions only (no API key). Changing a role is for admins; staff may disable or enable customers only. Nobody can change their own account here (403). A role change or disabling ends the account's sessions.",
-  security: SESSION_SECURITY,
-  middleware: [staffOnly()] as const,
+  ...forStaff(),
   request: { params: CustomerIdInput, body: jsonBody(UpdateCustomerBody) },
   responses: { 200: jsonResponse(Customer, "The updated account"), ...problemResponses(400, 401, 403, 404) },
 });

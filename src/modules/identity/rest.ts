@@ -2,8 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { secureCookies } from "../../http/request-context";
 import type { RestApp, RestEnv } from "../../rest/env";
-import { signedIn } from "../../rest/guards";
-import { jsonBody, jsonResponse, problemResponses, SESSION_SECURITY } from "../../rest/openapi";
+import { forSignedIn } from "../../rest/guards";
+import { jsonBody, jsonResponse, problemResponses } from "../../rest/openapi";
 import {
   Accepted,
   ChangePasswordInput,
@@ -55,8 +55,7 @@ const signOut = createRoute({
   operationId: "signOut",
   tags: ["Auth"],
   summary: "Sign out this session",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   responses: { ...noContent("Signed out"), ...problemResponses(401, 403) },
 });
 
@@ -66,8 +65,7 @@ const signOutEverywhere = createRoute({
   operationId: "signOutEverywhere",
   tags: ["Auth"],
   summary: "Sign out every session of this account",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   responses: { ...noContent("Every session ended"), ...problemResponses(401, 403) },
 });
 
@@ -111,8 +109,7 @@ const getMe = createRoute({
   operationId: "getMe",
   tags: ["Me"],
   summary: "The signed-in account",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   responses: { 200: jsonResponse(Me, "The account"), ...problemResponses(401, 403) },
 });
 
@@ -122,8 +119,7 @@ const updateMe = createRoute({
   operationId: "updateMe",
   tags: ["Me"],
   summary: "Update the signed-in account's profile",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   request: { body: jsonBody(UpdateMeInput) },
   responses: { 200: jsonResponse(Me, "The updated account"), ...problemResponses(400, 401, 403) },
 });
@@ -134,8 +130,7 @@ const deleteMe = createRoute({
   operationId: "deleteMe",
   tags: ["Me"],
   summary: "Delete the signed-in account (the password confirms it)",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   request: { body: jsonBody(DeleteMeInput) },
   responses: { ...noContent("Deleted"), ...problemResponses(400, 401, 403, 429) },
 });
@@ -146,8 +141,7 @@ const changePassword = createRoute({
   operationId: "changePassword",
   tags: ["Me"],
   summary: "Change the password; other sessions are signed out",
-  security: SESSION_SECURITY,
-  middleware: [signedIn] as const,
+  ...forSignedIn,
   request: { body: jsonBody(ChangePasswordInput) },
   responses: { ...noContent("Changed"), ...problemResponses(400, 401, 403, 429) },
 });
