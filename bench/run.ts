@@ -4,6 +4,9 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon, { type Instance, type Result } from "autocannon";
 import type { Subprocess } from "bun";
+import { SHARED_DIR } from "../src/db/embedded";
+import { chooseDataDir } from "../src/db/embedded/data-dir";
+import { postgresUser } from "../src/db/embedded/system-user";
 import { freePort } from "../src/lib/ports";
 
 // `bun run bench`: starts Cartwright (embedded Postgres in its own data dir, or
@@ -470,7 +473,13 @@ async function main(): Promise<void> {
   const [apiPort, pgPort, barePort] = [await freePort(), await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
   const bareBase = `http://127.0.0.1:${barePort}`;
-  const pgDir = resolve(ROOT, ".cartwright/bench-postgres");
+  // Its own data, placed as the server places its default (a 0700 checkout as root moves it out).
+  const pgDir = chooseDataDir({
+    requested: undefined,
+    fallback: resolve(ROOT, ".cartwright/bench-postgres"),
+    user: postgresUser(),
+    sharedDir: SHARED_DIR,
+  }).dir;
 
   say(
     `bench: starting Cartwright on ${api} (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded Postgres in ${pgDir}`})`,

@@ -15,7 +15,7 @@ if (!values.email) {
 const generated = !process.env.ADMIN_PASSWORD;
 const password = process.env.ADMIN_PASSWORD ?? randomToken(18);
 
-await runCommand({ migrate: true }, async (_deps, ctx) => {
+await runCommand(`creating the admin ${values.email}`, "", { migrate: true }, async (_deps, ctx) => {
   const admin = await identity.createAccount(ctx, {
     email: values.email ?? "",
     name: values.name ?? "Admin",

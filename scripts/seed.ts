@@ -3,7 +3,7 @@ import { seedDemoStore } from "../src/seed";
 import { DEMO_ACCOUNTS } from "../src/seed/accounts";
 
 // `bun run db:seed`: the demo store, idempotent; prints progress.
-await runCommand({ migrate: true }, async (deps, ctx) => {
+await runCommand("seeding the demo store", "", { migrate: true }, async (deps, ctx) => {
   console.warn(`seeding ${deps.modes.database}`);
   let current = "";
   const { created } = await seedDemoStore(ctx, (step, done, total) => {

@@ -6,9 +6,10 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
+    // Unset, so the embedded Postgres may place its data where its user can reach it.
+    expect(config.EMBEDDED_PG_DIR).toBeUndefined();
     expect(config).toMatchObject({
       PORT: 3000,
-      EMBEDDED_PG_DIR: ".cartwright/postgres",
       WORKER_ENABLED: true,
       MIGRATE_ON_BOOT: true,
       CORS_ORIGINS: [],

@@ -36,7 +36,9 @@ const EnvSchema = z.object({
 
   DATABASE_URL: url(["postgres", "postgresql"]).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  EMBEDDED_PG_DIR: z.string().min(1).default(".cartwright/postgres"),
+  // Unset: .cartwright/postgres, or (as root, in a checkout the postgres user cannot
+  // enter) a directory under /var/lib/cartwright/postgres; set: used as given.
+  EMBEDDED_PG_DIR: z.string().min(1).optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   MIGRATE_ON_BOOT: bool.default(true),
   SEED_ON_FIRST_RUN: bool.default(true),

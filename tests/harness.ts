@@ -103,7 +103,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ...opts.env,
   });
   const log = createLogger({ level: config.LOG_LEVEL, pretty: false });
-  const deps = await createDeps(config, log, { migrate: false });
+  // Some files test a Redis that is down from the start: the app must come up without it.
+  const deps = await createDeps(config, log, { migrate: false, requireRedis: false });
   const app = createApp({ ...deps, workerStatus: () => "disabled" });
 
   const close = async () => {

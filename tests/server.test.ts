@@ -3,9 +3,8 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
-import { DEMO_ACCOUNTS } from "../src/seed/accounts";
 import { useTestApp } from "./harness";
-import { processesMentioning, startServer, waitUntil } from "./server-process";
+import { createCategoryAsDemoAdmin, processesMentioning, startServer, waitUntil } from "./server-process";
 import { freePort } from "./services";
 
 const postgresOf = (dir: string) => processesMentioning(`-D ${dir}`);
@@ -30,20 +29,7 @@ describe("bun src/index.ts with nothing configured (embedded Postgres)", () => {
       expect((await fetch(first.url + path)).status).toBe(200);
     }
     // The seeded demo admin signs in and creates a category.
-    const [demoAdmin] = DEMO_ACCOUNTS;
-    const signIn = await fetch(`${first.url}/api/v1/auth/sessions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: demoAdmin.email, password: demoAdmin.password }),
-    });
-    expect(signIn.status).toBe(201);
-    const { token } = await signIn.json();
-    const created = await fetch(`${first.url}/api/v1/admin/categories`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "Kept across restarts" }),
-    });
-    expect(created.status).toBe(201);
+    expect(await createCategoryAsDemoAdmin(first.url, "Kept across restarts")).toBe(201);
     expect(postgresOf(dataDir).length).toBeGreaterThan(0);
 
     first.proc.kill("SIGTERM");

@@ -70,7 +70,7 @@ const withDatabase = (url: string, name: string) => {
  */
 export async function ensureTemplate(adminUrl: string): Promise<string> {
   const name = templateName();
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     await sql`select pg_advisory_lock(hashtext('cartwright-test-template'))`;
     const [found] = await sql`select 1 from pg_database where datname = ${name}`;

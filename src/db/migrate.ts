@@ -22,17 +22,24 @@ export async function migrateDatabase(url: string, log: Logger): Promise<void> {
   await runMigrations({ connectionString: url, logger: workerLogger(log) });
 }
 
-async function ensureDatabase(url: string): Promise<void> {
+/** Connects once: "missing" when the server answers but the database does not exist yet. */
+export async function probeDatabase(url: string): Promise<"ok" | "missing"> {
   const probe = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   try {
     await probe`select 1`;
+    return "ok";
   } catch (err) {
-    if ((err as { code?: string }).code !== "3D000") throw err;
-    const admin = new URL(url);
-    const name = decodeURIComponent(admin.pathname.slice(1));
-    admin.pathname = "/postgres";
-    await createDatabaseIfMissing(admin.toString(), name);
+    if ((err as { code?: string }).code === "3D000") return "missing";
+    throw err;
   } finally {
-    await probe.end();
+    await probe.end({ timeout: 1 });
   }
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  if ((await probeDatabase(url)) === "ok") return;
+  const admin = new URL(url);
+  const name = decodeURIComponent(admin.pathname.slice(1));
+  admin.pathname = "/postgres";
+  await createDatabaseIfMissing(admin.toString(), name);
 }

@@ -38,12 +38,7 @@ function taskList(deps: WorkerDeps): TaskList {
 
 /** Starts Graphile Worker on its own pg pool; we own signals and shutdown order. */
 export async function startWorker(deps: WorkerDeps, concurrency: number): Promise<WorkerHandle> {
-  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: concurrency + 2 });
-  // An idle client losing its server must not crash the process; the pool reconnects.
-  pool.on("error", (err) => deps.log.warn({ err: err.message }, "worker pool connection lost"));
-  pool.on("connect", (client) => {
-    client.on("error", (err) => deps.log.warn({ err: err.message }, "worker connection lost"));
-  });
+  const pool = workerPool(deps, concurrency + 2);
   let state: "ok" | "down" = "ok";
   const runner: Runner = await run({
     pgPool: pool,
@@ -69,11 +64,20 @@ export async function startWorker(deps: WorkerDeps, concurrency: number): Promis
 
 /** Runs every job that is due, then returns: for scripts and tests that need a job's effect now. */
 export async function runDueJobs(deps: WorkerDeps): Promise<void> {
-  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 2 });
-  pool.on("error", () => {});
+  const pool = workerPool(deps, 2);
   try {
     await runOnce({ pgPool: pool, taskList: taskList(deps), logger: workerLogger(deps.log) });
   } finally {
     await pool.end();
   }
+}
+
+/** Graphile Worker's own pg pool. An idle client losing its server must not crash the process; the pool reconnects. */
+function workerPool(deps: WorkerDeps, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max });
+  pool.on("error", (err) => deps.log.warn({ err: err.message }, "worker pool connection lost"));
+  pool.on("connect", (client) => {
+    client.on("error", (err) => deps.log.warn({ err: err.message }, "worker connection lost"));
+  });
+  return pool;
 }

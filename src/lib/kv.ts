@@ -130,6 +130,21 @@ export class RedisStore implements KeyValueStore {
     await this.client.connect().catch(() => undefined);
   }
 
+  /** Whether it is (or becomes, within `ms`) ready to take commands. */
+  async waitUntilReady(ms: number): Promise<boolean> {
+    if (this.client.status === "ready") return true;
+    return new Promise((resolve) => {
+      const done = (ready: boolean) => {
+        clearTimeout(timer);
+        this.client.off("ready", onReady);
+        resolve(ready);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      this.client.on("ready", onReady);
+    });
+  }
+
   async mget(keys: string[]) {
     if (keys.length === 0) return [];
     return this.client.mget(...keys.map((k) => this.prefix + k));

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { Database } from "../db/client";
+import type { EmbeddedPostgres } from "../db/embedded";
 import type { KeyValueStore } from "../lib/kv";
 
 export type CheckStatus = "ok" | "degraded" | "down" | "disabled";
@@ -10,6 +11,7 @@ export interface HealthDeps {
   kv: KeyValueStore;
   workerStatus: () => CheckStatus;
   modes: Record<string, string>;
+  embedded: EmbeddedPostgres | null;
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, fallback: T) =>
@@ -17,6 +19,16 @@ const withTimeout = <T>(p: Promise<T>, ms: number, fallback: T) =>
 
 /** /health: the process is alive. /ready: what it depends on, 503 only when Postgres is down. */
 export function healthRoutes(deps: HealthDeps) {
+  // Where the embedded Postgres keeps its data and binaries, for people and scripts alike.
+  const e = deps.embedded;
+  const embedded = e && {
+    embeddedPostgres: {
+      dataDir: e.dir,
+      binDir: e.binDir,
+      port: e.port,
+      ...(e.movedBecause && { movedBecause: e.movedBecause }),
+    },
+  };
   return new Hono()
     .get("/health", (c) => c.json({ status: "ok" }))
     .get("/ready", async (c) => {
@@ -33,6 +45,6 @@ export function healthRoutes(deps: HealthDeps) {
       const checks = { postgres, redis, worker: deps.workerStatus() };
       const healthy = Object.values(checks).every((s) => s === "ok" || s === "disabled");
       const status = postgres === "down" ? "down" : healthy ? "ok" : "degraded";
-      return c.json({ status, checks, modes: deps.modes }, postgres === "down" ? 503 : 200);
+      return c.json({ status, checks, modes: deps.modes, ...embedded }, postgres === "down" ? 503 : 200);
     });
 }
