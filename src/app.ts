@@ -85,11 +85,17 @@ export function createApp(deps: AppDeps) {
       router: appRouter,
       endpoint: "/trpc",
       createContext: (opts, c) =>
-        trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, secureCookies(config)) as TrpcCtx &
-          Record<string, unknown>,
-      responseMeta: ({ errors }) => {
+        trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, {
+          secureCookies: secureCookies(config),
+          checkOutputs: config.NODE_ENV === "test",
+        }) as TrpcCtx & Record<string, unknown>,
+      responseMeta: ({ errors, ctx }) => {
         const limited = errors.map((e) => e.cause).find((e) => e instanceof AppError && e.code === "RATE_LIMITED");
-        return limited instanceof AppError ? { headers: new Headers(problemHeaders(limited)) } : {};
+        if (!(limited instanceof AppError)) return {};
+        // The limit that answered wins over the general one's headers, as on REST.
+        const headers = problemHeaders(limited);
+        if (ctx) for (const [name, value] of Object.entries(headers)) ctx.resHeaders.set(name, value);
+        return ctx ? {} : { headers: new Headers(headers) };
       },
     }),
   );

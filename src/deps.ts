@@ -64,7 +64,7 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
       embedded,
       kv,
       cache: new Cache(kv, log, config.CACHE_TTL_SECONDS),
-      limiter: new RateLimiter(kv),
+      limiter: new RateLimiter(kv, config.API_RATE_LIMIT_PER_MINUTE),
       mailer,
       modes: {
         database: embedded ? describeEmbedded(embedded) : where.toLowerCase(),

@@ -6,7 +6,8 @@ import type { Deps } from "../deps";
 import type { Ctx } from "../lib/context";
 import { AppError } from "../lib/errors";
 import { type Authenticated, authenticate } from "../modules/identity/authenticate";
-import { blankSessionCookie, SESSION_COOKIE, sessionCookie } from "../modules/identity/sessions";
+import { writeSessionCookie } from "../modules/identity/cookie";
+import { SESSION_COOKIE } from "../modules/identity/sessions";
 import type { RestEnv } from "../rest/env";
 
 export const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -56,10 +57,8 @@ export function requestContext(
     c.set("authFailure", failure);
     c.set("config", deps.config);
     await next();
-    if (auth.refreshCookie) {
-      c.res.headers.append("Set-Cookie", sessionCookie(auth.refreshCookie.token, auth.refreshCookie.expiresAt, secure));
-    } else if (auth.clearCookie) {
-      c.res.headers.append("Set-Cookie", blankSessionCookie(secure));
+    if (auth.refreshCookie || auth.clearCookie) {
+      writeSessionCookie((name, value) => c.res.headers.append(name, value), auth.refreshCookie ?? null, secure);
     }
   };
 }

@@ -24,7 +24,11 @@ export interface LimitState {
 export class RateLimiter {
   private readonly fallback = new MemoryStore(50_000);
 
-  constructor(private readonly store: KeyValueStore) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    /** The general limit of each caller (API_RATE_LIMIT_PER_MINUTE), on both transports together. */
+    readonly perCallerPerMinute = 600,
+  ) {}
 
   async hit(limit: Limit): Promise<LimitState> {
     const now = Math.floor(Date.now() / 1000);

@@ -1,17 +1,15 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationError } from "../lib/errors";
-import { registerAddressRoutes } from "../modules/addresses/rest";
-import { registerApiKeyRoutes } from "../modules/api-keys/rest";
-import { registerCatalogRoutes } from "../modules/catalog/rest";
-import { registerCustomerRoutes } from "../modules/customers/rest";
-import { registerIdentityRoutes } from "../modules/identity/rest";
+import { allOperations } from "../lib/module";
+import { modules } from "../modules";
 import type { RestApp, RestEnv } from "./env";
+import { registerOperations } from "./operations";
 import { problem } from "./problem";
 import { rateLimitPerIdentity } from "./rate-limit";
 
 export const API_VERSION = "0.1.0";
 
-/** The REST facade under /api/v1: every module's routes in one list, and the OpenAPI 3.1 document. */
+/** The REST facade under /api/v1: every module's declared operations, and the OpenAPI 3.1 document. */
 export function createRestApp(): RestApp {
   const app = new OpenAPIHono<RestEnv>({
     // zod failures answer as problem+json naming each field, not a ZodError dump.
@@ -27,11 +25,10 @@ export function createRestApp(): RestApp {
   });
   app.use("*", rateLimitPerIdentity);
 
-  registerIdentityRoutes(app);
-  registerAddressRoutes(app);
-  registerCatalogRoutes(app);
-  registerCustomerRoutes(app);
-  registerApiKeyRoutes(app);
+  registerOperations(
+    app,
+    allOperations(modules).map(([, op]) => op),
+  );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -59,17 +56,7 @@ export function createRestApp(): RestApp {
       description:
         "Headless commerce REST facade. Money is integers in minor units; lists use cursor pagination; errors are RFC 9457 problem+json with a stable `code`.",
     },
-    tags: [
-      { name: "Catalog", description: "Categories, products and variants as shoppers see them" },
-      { name: "Admin: catalog", description: "Catalog management (staff, admin or API key with catalog:write)" },
-      { name: "Auth", description: "Registration, sign-in and out, email verification, password reset" },
-      { name: "Me", description: "The signed-in customer's own account and address book" },
-      {
-        name: "Admin: customers",
-        description: "Customer accounts (staff, admin; reads also API keys with customers:read)",
-      },
-      { name: "Admin: API keys", description: "Keys for third-party systems (admins only)" },
-    ],
+    tags: modules.flatMap((m) => m.tags ?? []),
   });
   return app;
 }

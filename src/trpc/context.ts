@@ -6,12 +6,19 @@ import { type AppError, ERROR_CODES } from "../lib/errors";
 export interface TrpcCtx extends Ctx {
   resHeaders: Headers;
   secureCookies: boolean;
+  /** Tests only: every output must match its declared schema exactly. */
+  checkOutputs: boolean;
 }
 
 /** Per request; a credential failure answers as a tRPC error before any procedure runs. */
-export function trpcContext(ctx: Ctx, authFailure: AppError | null, resHeaders: Headers, secure: boolean): TrpcCtx {
+export function trpcContext(
+  ctx: Ctx,
+  authFailure: AppError | null,
+  resHeaders: Headers,
+  settings: { secureCookies: boolean; checkOutputs: boolean },
+): TrpcCtx {
   if (authFailure) {
     throw new TRPCError({ code: ERROR_CODES[authFailure.code].trpc, message: authFailure.message, cause: authFailure });
   }
-  return { ...ctx, resHeaders, secureCookies: secure };
+  return { ...ctx, resHeaders, ...settings };
 }

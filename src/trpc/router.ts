@@ -1,19 +1,13 @@
-import { apiKeysRouter } from "../modules/api-keys/trpc";
-import { adminCategoriesRouter, catalogRouter } from "../modules/catalog/trpc";
-import { customersRouter } from "../modules/customers/trpc";
-import { authRouter, meRouter } from "../modules/identity/trpc";
+import { type MergeTrees, mergeTrees } from "../lib/module";
+import { modules } from "../modules";
 import { router } from "./init";
+import { proceduresFor } from "./operations";
 
-/** Every module's router, mounted in one list (api.md "tRPC"). */
-export const appRouter = router({
-  auth: authRouter,
-  me: meRouter,
-  catalog: catalogRouter,
-  admin: router({
-    categories: adminCategoriesRouter,
-    customers: customersRouter,
-    apiKeys: apiKeysRouter,
-  }),
-});
+type Trees<M extends readonly { operations: unknown }[]> = { [K in keyof M]: M[K]["operations"] };
+
+/** Every module's operations as tRPC procedures, by their paths (api.md "tRPC"). */
+export const appRouter = router(
+  proceduresFor(mergeTrees(modules.map((m) => m.operations)) as MergeTrees<Trees<typeof modules>>),
+);
 
 export type AppRouter = typeof appRouter;

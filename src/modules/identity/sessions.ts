@@ -76,13 +76,3 @@ export async function revokeOtherSessions(ctx: Pick<Ctx, "db">, userId: string, 
 }
 
 export const purgeExpiredSessions = (ctx: Pick<Ctx, "db">) => lucia(ctx).deleteExpiredSessions();
-
-/** The `session` cookie: HttpOnly, SameSite=Lax, Secure unless on plain-HTTP development. */
-export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure ? "; Secure" : ""}`;
-}
-
-export function blankSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? "; Secure" : ""}`;
-}

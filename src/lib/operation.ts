@@ -1,0 +1,113 @@
+import type { z } from "zod";
+import { requireAdmin, requireStaff, requireUser, type Scope } from "./access";
+import type { Actor, Ctx } from "./context";
+
+/**
+ * Who may call an operation: checked by both transports before the input is
+ * read (an early, documented 401/403), and again by the service itself.
+ */
+export type Access =
+  | { who: "anyone" }
+  /** A signed-in person. `owns`: the input's `id` names one of the caller's own rows of this resource. */
+  | { who: "signedIn"; owns?: string }
+  /** Staff or admin sessions, and API keys holding `scope` when there is one. */
+  | { who: "staff"; scope?: Scope }
+  | { who: "admin" };
+
+export const anyone: Access = { who: "anyone" };
+export const signedIn: Access = { who: "signedIn" };
+/** A signed-in person acting on one of their own `resource` rows (another person's is 404). */
+export const owner = (resource: string): Access => ({ who: "signedIn", owns: resource });
+export const staff = (scope?: Scope): Access => ({ who: "staff", scope });
+export const admin: Access = { who: "admin" };
+
+/** Throws UNAUTHENTICATED or FORBIDDEN unless `actor` passes `access`. */
+export function checkAccess(actor: Actor, access: Access): void {
+  if (access.who === "signedIn") requireUser(actor);
+  else if (access.who === "staff") requireStaff(actor, access.scope);
+  else if (access.who === "admin") requireAdmin(actor);
+}
+
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+/** How an operation appears in the REST facade (relative to /api/v1). */
+export interface RestBinding {
+  method: HttpMethod;
+  /** With `{name}` segments, filled from `params`. */
+  path: string;
+  /** The success status; 204 answers no body. */
+  status: 200 | 201 | 202 | 204;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** What the success response holds, for the document. */
+  responds: string;
+  /** Problem statuses beyond those implied (400 with input, 401/403 unless public, 422 if idempotent; 429/500/503 always). */
+  errors?: (401 | 404 | 409 | 429)[];
+  /** Schemas of the path, query and body; their fields together make the operation's input. Default: the whole input as the query (GET) or the JSON body. */
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+
+/** What the transports do besides answering the output: the session cookie after sign-in or sign-out. */
+export type SessionEffect = "set" | "clear";
+
+/**
+ * One operation, declared once: both transports, the OpenAPI document and the
+ * access table are derived from it (src/rest/operations.ts, src/trpc/operations.ts).
+ */
+export interface Operation<
+  K extends "query" | "mutation" = "query" | "mutation",
+  I extends z.ZodType | undefined = z.ZodType | undefined,
+  O extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  kind: K;
+  input: I;
+  /** The response's schema; undefined answers nothing (204, or `undefined` over tRPC). */
+  output: O;
+  access: Access;
+  /** Absent: tRPC only. */
+  rest?: RestBinding;
+  /** False: REST only. */
+  trpc?: boolean;
+  /** Honours an Idempotency-Key (api.md "Idempotency"). */
+  idempotent?: boolean;
+  /** The output carries `{ token, expiresAt }` for the session cookie ("set"), or the cookie ends ("clear"). */
+  session?: SessionEffect;
+  run(ctx: Ctx, input: InputOf<I>): Promise<OutputOf<O>>;
+}
+
+export type InputOf<I> = I extends z.ZodType ? z.output<I> : undefined;
+// biome-ignore lint/suspicious/noConfusingVoidType: an operation without output runs a service answering Promise<void>.
+export type OutputOf<O> = O extends z.ZodType ? z.output<O> : void;
+
+export type AnyOperation = Operation<"query" | "mutation", z.ZodType | undefined, z.ZodType | undefined>;
+
+/** A read: a tRPC query, and by default a REST GET. */
+export const query = <I extends z.ZodType | undefined, O extends z.ZodType | undefined>(
+  op: Omit<Operation<"query", I, O>, "kind">,
+): Operation<"query", I, O> => ({ ...op, kind: "query" });
+
+/** A change: a tRPC mutation. */
+export const mutation = <I extends z.ZodType | undefined, O extends z.ZodType | undefined>(
+  op: Omit<Operation<"mutation", I, O>, "kind">,
+): Operation<"mutation", I, O> => ({ ...op, kind: "mutation" });
+
+/** A module's operations as its tRPC paths: `{ me: { addresses: { list: op } } }`. */
+export interface OperationTree {
+  [name: string]: AnyOperation | OperationTree;
+}
+
+export const isOperation = (node: AnyOperation | OperationTree): node is AnyOperation =>
+  typeof (node as AnyOperation).run === "function";
+
+/** Every operation of a tree with its dotted tRPC path, in declaration order. */
+export function flattenOperations(tree: OperationTree, prefix = ""): [string, AnyOperation][] {
+  return Object.entries(tree).flatMap(([name, node]) =>
+    isOperation(node)
+      ? [[`${prefix}${name}`, node] as [string, AnyOperation]]
+      : flattenOperations(node, `${prefix}${name}.`),
+  );
+}

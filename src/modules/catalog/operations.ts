@@ -1,0 +1,55 @@
+import { anyone, mutation, query, staff } from "../../lib/operation";
+import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
+import * as catalog from "./service";
+
+export const listCategories = query({
+  input: undefined,
+  output: CategoryTree,
+  access: anyone,
+  rest: {
+    method: "get",
+    path: "/categories",
+    status: 200,
+    operationId: "listCategories",
+    tag: "Catalog",
+    summary: "The category tree",
+    responds: "Root categories with their descendants",
+  },
+  run: (ctx) => catalog.listCategoryTree(ctx),
+});
+
+export const getCategory = query({
+  input: GetCategoryInput,
+  output: CategoryDetail,
+  access: anyone,
+  rest: {
+    method: "get",
+    path: "/categories/{idOrSlug}",
+    status: 200,
+    operationId: "getCategory",
+    tag: "Catalog",
+    summary: "One category by id or slug",
+    responds: "The category, its breadcrumb and children",
+    errors: [404],
+    params: GetCategoryInput,
+  },
+  run: (ctx, input) => catalog.getCategory(ctx, input),
+});
+
+export const createCategory = mutation({
+  input: CreateCategoryInput,
+  output: Category,
+  access: staff("catalog:write"),
+  idempotent: true,
+  rest: {
+    method: "post",
+    path: "/admin/categories",
+    status: 201,
+    operationId: "createCategory",
+    tag: "Admin: catalog",
+    summary: "Create a category",
+    responds: "The new category",
+    errors: [409],
+  },
+  run: (ctx, input) => catalog.createCategory(ctx, input),
+});

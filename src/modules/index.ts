@@ -1,0 +1,12 @@
+import addresses from "./addresses";
+import apiKeys from "./api-keys";
+import catalog from "./catalog";
+import customers from "./customers";
+import identity from "./identity";
+
+/**
+ * Every module, once. The REST facade and its tags, the AppRouter and the
+ * access table are derived from this list: adding a module is its folder and
+ * one line here. The order is the OpenAPI document's.
+ */
+export const modules = [identity, addresses, catalog, customers, apiKeys] as const;
