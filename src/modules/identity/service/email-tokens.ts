@@ -16,23 +16,22 @@ const LIFETIME_HOURS: Record<Purpose, number> = { verify_email: 24, reset_passwo
 
 /**
  * A new single-use token for `purpose`, returned raw once and stored hashed.
- * Older unused tokens of the same purpose stop working, so a job that runs
- * twice leaves the user with exactly one valid link.
+ * Older unused tokens of the same purpose stop working (in the same transaction),
+ * so a job that runs twice leaves the user with exactly one valid link. Trusts its
+ * caller: it checks no actor (README "Transactions and calls across modules").
  */
-export async function issueEmailToken(ctx: Ctx, userId: string, purpose: Purpose): Promise<string> {
+export async function issueEmailTokenInTx(tx: TxCtx, userId: string, purpose: Purpose): Promise<string> {
   const token = randomToken();
-  await inTransaction(ctx, async (tx) => {
-    await tx.db
-      .update(emailTokens)
-      .set({ usedAt: sql`now()` })
-      .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
-    await tx.db.insert(emailTokens).values({
-      id: newId(),
-      userId,
-      purpose,
-      tokenHash: hashToken(token),
-      expiresAt: sql`now() + make_interval(hours => ${LIFETIME_HOURS[purpose]})`,
-    });
+  await tx.db
+    .update(emailTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
+  await tx.db.insert(emailTokens).values({
+    id: newId(),
+    userId,
+    purpose,
+    tokenHash: hashToken(token),
+    expiresAt: sql`now() + make_interval(hours => ${LIFETIME_HOURS[purpose]})`,
   });
   return token;
 }
