@@ -4,7 +4,7 @@ import { workerDeps } from "../src/deps";
 import { enqueue } from "../src/jobs/enqueue";
 import { startWorker } from "../src/jobs/runner";
 import { tasks } from "../src/jobs/tasks";
-import { inTransaction } from "../src/lib/context";
+import { inTransaction } from "../src/lib/transaction";
 import { useTestApp } from "./harness";
 
 const t = await useTestApp();

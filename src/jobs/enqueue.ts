@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { Ctx } from "../lib/context";
+import type { TxCtx } from "../lib/transaction";
 import { type TaskName, tasks } from "./tasks";
 
 export interface EnqueueOptions {
@@ -11,18 +11,20 @@ export interface EnqueueOptions {
 }
 
 /**
- * Adds a job through the caller's connection: inside `inTransaction` it commits
- * or rolls back with the write that needs it (domain.md "Jobs").
+ * Adds a job in the caller's transaction: it commits or rolls back with the write
+ * that needs it (domain.md "Jobs"). A job with no write to go with it still asks
+ * for one (`inTransaction(ctx, (tx) => enqueue(tx, ...))`), so an enqueue beside
+ * a write, but outside its transaction, does not compile.
  */
 export async function enqueue<N extends TaskName>(
-  ctx: Pick<Ctx, "db">,
+  tx: TxCtx,
   task: N,
   payload: z.input<(typeof tasks)[N]["payload"]>,
   opts: EnqueueOptions = {},
 ): Promise<void> {
   const data = tasks[task].payload.parse(payload);
   // The payload goes as text cast to json: a jsonb parameter finds no add_job overload.
-  await ctx.db.execute(sql`select graphile_worker.add_job(
+  await tx.db.execute(sql`select graphile_worker.add_job(
     ${task}::text,
     ${JSON.stringify(data)}::json,
     run_at => ${opts.runAt?.toISOString() ?? null}::timestamptz,

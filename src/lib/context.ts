@@ -36,8 +36,6 @@ export interface Ctx {
   /** The client's address, for rate limits; null when unknown (in-process calls). */
   ip: string | null;
   limiter: RateLimiter;
-  /** Set inside `inTransaction`, so nested calls join the open transaction. */
-  inTransaction?: boolean;
 }
 
 /** The context of work nobody requested over HTTP: jobs, seeds, scripts. */
@@ -47,10 +45,4 @@ export function systemContext(
   requestId = name,
 ): Ctx {
   return { ...parts, log: parts.log.child({ requestId }), requestId, actor: { kind: "system", name }, ip: null };
-}
-
-/** Runs `fn` in a transaction, or in the caller's when one is already open. */
-export function inTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
-  if (ctx.inTransaction) return fn(ctx);
-  return ctx.db.transaction((db) => fn({ ...ctx, db, inTransaction: true }));
 }

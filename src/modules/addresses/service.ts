@@ -2,9 +2,10 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { addresses, users } from "../../db/schema";
 import { requireUser } from "../../lib/access";
-import { type Ctx, inTransaction } from "../../lib/context";
+import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { inTransaction, type TxCtx } from "../../lib/transaction";
 import {
   type Address,
   AddressIdInput,
@@ -112,14 +113,14 @@ export async function deleteAddress(ctx: Ctx, raw: z.input<typeof AddressIdInput
  * the partial unique index. NO KEY UPDATE, not UPDATE: it does not block inserts elsewhere
  * that merely reference the user (sessions at sign-in).
  */
-async function lockAddressBook(tx: Ctx, userId: string): Promise<void> {
+async function lockAddressBook(tx: TxCtx, userId: string): Promise<void> {
   const [user] = await tx.db.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
   if (!user) throw new AppError("UNAUTHENTICATED", "This account no longer exists");
 }
 
 /** Clears each default flag that `flags` sets on the caller's other addresses, first, so the partial unique index holds. */
 async function clearOtherDefaults(
-  tx: Ctx,
+  tx: TxCtx,
   userId: string,
   keepId: string,
   flags: { isDefaultShipping?: boolean; isDefaultBilling?: boolean },

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { serviceError } from "../../../tests/errors";
-import { useTestApp } from "../../../tests/harness";
+import { hasRedis, type TestApp, useTestApp } from "../../../tests/harness";
+import { Cache } from "../../lib/cache";
+import type { KeyValueStore } from "../../lib/kv";
+import { inTransaction } from "../../lib/transaction";
+import type { CategoryTree } from "./schemas";
 import * as catalog from "./service";
 
 const t = await useTestApp();
@@ -90,3 +94,58 @@ describe("getCategory", () => {
     expect(err.code).toBe("NOT_FOUND");
   });
 });
+
+// The store, with cache writes held back until released: a reader that loaded from the database
+// before a commit stores its result only after it.
+function holdingWrites(store: KeyValueStore) {
+  const loaded = Promise.withResolvers<void>();
+  const released = Promise.withResolvers<void>();
+  const held: KeyValueStore = {
+    kind: store.kind,
+    mget: (keys) => store.mget(keys),
+    set: async (key, value, ttl) => {
+      loaded.resolve();
+      await released.promise;
+      await store.set(key, value, ttl);
+    },
+    incr: (key, ttl) => store.incr(key, ttl),
+    onRecover: () => {},
+    deleteByPrefix: (prefix) => store.deleteByPrefix(prefix),
+    ping: () => store.ping(),
+    close: async () => {},
+  };
+  return { store: held, loaded: loaded.promise, release: () => released.resolve() };
+}
+
+const onRedis = hasRedis ? await useTestApp({ redis: true }) : null;
+const caches: { name: string; app: TestApp | null }[] = [
+  { name: "the in-process store", app: t },
+  { name: "Redis", app: onRedis },
+];
+
+for (const { name, app } of caches) {
+  describe.skipIf(!app)(`listCategoryTree racing createCategory, on ${name}`, () => {
+    test("a read that loaded before the write committed is not served after the write's response", async () => {
+      const a = app as TestApp;
+      const system = a.ctx({ kind: "system", name: "test" });
+      await a.deps.cache.invalidatePrefix(""); // nothing cached: the racing read goes to the database
+      const held = holdingWrites(a.deps.kv);
+      const reader = { ...a.ctx(), cache: new Cache(held.store, a.deps.log, 60) };
+      const slug = `racing-${a.deps.kv.kind}`;
+      let racing: Promise<CategoryTree> | undefined;
+
+      // The write runs inside a larger transaction, as an import would: it commits when that one does.
+      await inTransaction(system, async (tx) => {
+        await catalog.createCategory(tx, { name: "Racing", slug });
+        racing = catalog.listCategoryTree(reader);
+        await held.loaded;
+      });
+      held.release();
+      const stale = await racing;
+      expect(stale?.items.some((c) => c.slug === slug)).toBe(false); // it did read before the commit
+
+      const fresh = await catalog.listCategoryTree(a.ctx());
+      expect(fresh.items.some((c) => c.slug === slug)).toBe(true);
+    });
+  });
+}

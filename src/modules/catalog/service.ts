@@ -6,6 +6,7 @@ import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { isUuid, newId } from "../../lib/ids";
 import { slugify } from "../../lib/slug";
+import { inTransaction, type TxCtx } from "../../lib/transaction";
 import {
   type Category,
   type CategoryDetail,
@@ -77,28 +78,31 @@ async function ancestorsOf(ctx: Ctx, parentId: string | null) {
 export async function createCategory(ctx: Ctx, raw: z.input<typeof CreateCategoryInput>): Promise<Category> {
   requireStaff(ctx.actor, "catalog:write");
   const input = CreateCategoryInput.parse(raw);
-  if (input.parentId) {
-    const [parent] = await ctx.db
-      .select({ id: categories.id })
-      .from(categories)
-      .where(eq(categories.id, input.parentId));
-    if (!parent) {
-      throw new AppError("VALIDATION_FAILED", "Parent category does not exist", {
-        errors: [{ path: "parentId", message: "No category has this id" }],
+  return inTransaction(ctx, async (tx) => {
+    if (input.parentId) await assertParentExists(tx, input.parentId);
+    const slug = input.slug ?? slugify(input.name);
+    if (!slug) {
+      throw new AppError("VALIDATION_FAILED", "A slug cannot be made from this name", {
+        errors: [{ path: "slug", message: "Give a slug of letters or digits" }],
       });
     }
-  }
-  const slug = input.slug ?? slugify(input.name);
-  if (!slug) {
-    throw new AppError("VALIDATION_FAILED", "A slug cannot be made from this name", {
-      errors: [{ path: "slug", message: "Give a slug of letters or digits" }],
+    // A slug taken by another category surfaces as CONFLICT naming `slug` (lib/errors.ts).
+    const [row] = await tx.db
+      .insert(categories)
+      .values({ ...input, id: newId(), slug })
+      .returning();
+    // After the commit, not now: a reader in between would cache the old tree under the new version
+    // (domain.md "Transactions, caches and outside services").
+    tx.afterCommit(() => tx.cache.invalidateTags([CATEGORIES_TAG]));
+    return toCategory(row as CategoryRow);
+  });
+}
+
+async function assertParentExists(tx: TxCtx, parentId: string): Promise<void> {
+  const [parent] = await tx.db.select({ id: categories.id }).from(categories).where(eq(categories.id, parentId));
+  if (!parent) {
+    throw new AppError("VALIDATION_FAILED", "Parent category does not exist", {
+      errors: [{ path: "parentId", message: "No category has this id" }],
     });
   }
-  // A slug taken by another category surfaces as CONFLICT naming `slug` (lib/errors.ts).
-  const [row] = await ctx.db
-    .insert(categories)
-    .values({ ...input, id: newId(), slug })
-    .returning();
-  await ctx.cache.invalidateTags([CATEGORIES_TAG]);
-  return toCategory(row as CategoryRow);
 }

@@ -2,9 +2,10 @@ import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { users } from "../../db/schema";
 import { requireAdmin, requireStaff } from "../../lib/access";
-import { type Ctx, inTransaction, type Role } from "../../lib/context";
+import type { Ctx, Role } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
+import { inTransaction, type TxCtx } from "../../lib/transaction";
 import { revokeAllSessions } from "../identity/sessions";
 import { type Customer, CustomerIdInput, type CustomerPage, ListCustomersInput, UpdateCustomerInput } from "./schemas";
 
@@ -101,7 +102,7 @@ export async function updateCustomer(ctx: Ctx, raw: z.input<typeof UpdateCustome
  * deadlock, and reads the actor's role afresh: two admins demoting (or
  * disabling) each other at once cannot both succeed and leave no admin.
  */
-async function lockTargetAndActor(tx: Ctx, id: string): Promise<{ target: ShownRow; actorRole: Role }> {
+async function lockTargetAndActor(tx: TxCtx, id: string): Promise<{ target: ShownRow; actorRole: Role }> {
   const actorId = tx.actor.kind === "user" ? tx.actor.userId : undefined;
   const rows = await tx.db
     .select(shown)

@@ -3,9 +3,10 @@ import type { z } from "zod";
 import { users } from "../../../db/schema";
 import { enqueue } from "../../../jobs/enqueue";
 import { requireAdmin, requireUser } from "../../../lib/access";
-import { type Ctx, inTransaction } from "../../../lib/context";
+import type { Ctx } from "../../../lib/context";
 import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
+import { inTransaction } from "../../../lib/transaction";
 import { assertStrongPassword, burnVerification, hashPassword, verifyPassword } from "../passwords";
 import {
   ChangePasswordInput,

@@ -2,9 +2,10 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { emailTokens, users } from "../../../db/schema";
 import { enqueue } from "../../../jobs/enqueue";
-import { type Ctx, inTransaction } from "../../../lib/context";
+import type { Ctx } from "../../../lib/context";
 import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
+import { inTransaction, type TxCtx } from "../../../lib/transaction";
 import { assertStrongPassword, hashPassword } from "../passwords";
 import { PasswordResetConfirmInput, PasswordResetInput, VerifyEmailInput } from "../schemas";
 import { purgeExpiredSessions, revokeAllSessions } from "../sessions";
@@ -15,23 +16,22 @@ const LIFETIME_HOURS: Record<Purpose, number> = { verify_email: 24, reset_passwo
 
 /**
  * A new single-use token for `purpose`, returned raw once and stored hashed.
- * Older unused tokens of the same purpose stop working, so a job that runs
- * twice leaves the user with exactly one valid link.
+ * Older unused tokens of the same purpose stop working (in the same transaction),
+ * so a job that runs twice leaves the user with exactly one valid link. Trusts its
+ * caller: it checks no actor (README "Transactions and calls across modules").
  */
-export async function issueEmailToken(ctx: Ctx, userId: string, purpose: Purpose): Promise<string> {
+export async function issueEmailTokenInTx(tx: TxCtx, userId: string, purpose: Purpose): Promise<string> {
   const token = randomToken();
-  await inTransaction(ctx, async (tx) => {
-    await tx.db
-      .update(emailTokens)
-      .set({ usedAt: sql`now()` })
-      .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
-    await tx.db.insert(emailTokens).values({
-      id: newId(),
-      userId,
-      purpose,
-      tokenHash: hashToken(token),
-      expiresAt: sql`now() + make_interval(hours => ${LIFETIME_HOURS[purpose]})`,
-    });
+  await tx.db
+    .update(emailTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)));
+  await tx.db.insert(emailTokens).values({
+    id: newId(),
+    userId,
+    purpose,
+    tokenHash: hashToken(token),
+    expiresAt: sql`now() + make_interval(hours => ${LIFETIME_HOURS[purpose]})`,
   });
   return token;
 }
@@ -42,8 +42,8 @@ const badToken = () =>
   });
 
 /** Spends a token: the conditional update lets exactly one of two racing uses win. */
-async function consumeToken(ctx: Ctx, token: string, purpose: Purpose): Promise<string> {
-  const [row] = await ctx.db
+async function consumeToken(tx: TxCtx, token: string, purpose: Purpose): Promise<string> {
+  const [row] = await tx.db
     .update(emailTokens)
     .set({ usedAt: sql`now()` })
     .where(
@@ -78,11 +78,13 @@ export async function requestPasswordReset(ctx: Ctx, raw: z.input<typeof Passwor
     { key: `reset:pair:${email}:${ctx.ip ?? "unknown"}`, max: 5, windowSeconds: 15 * 60 },
     { key: `reset:ip:${ctx.ip ?? "unknown"}`, max: 30, windowSeconds: 3600 },
   );
-  const [user] = await ctx.db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.email, email), isNull(users.disabledAt)));
-  if (user) await enqueue(ctx, "send-account-email", { userId: user.id, purpose: "reset_password" });
+  await inTransaction(ctx, async (tx) => {
+    const [user] = await tx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.email, email), isNull(users.disabledAt)));
+    if (user) await enqueue(tx, "send-account-email", { userId: user.id, purpose: "reset_password" });
+  });
 }
 
 /** Sets a new password with the token from the reset email, and signs the account out everywhere. */

@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { users } from "../../../db/schema";
 import type { Ctx } from "../../../lib/context";
 import type { Mail } from "../../../lib/mailer";
-import { issueEmailToken } from "./email-tokens";
+import { inTransaction } from "../../../lib/transaction";
+import { issueEmailTokenInTx } from "./email-tokens";
 
 /** The verification or reset email for a user, with a fresh token; null when the account is gone or disabled. */
 export async function prepareAccountEmail(
@@ -14,7 +15,7 @@ export async function prepareAccountEmail(
   const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
   if (!user || user.disabledAt) return null;
   if (purpose === "verify_email" && user.emailVerifiedAt) return null;
-  const token = await issueEmailToken(ctx, userId, purpose);
+  const token = await inTransaction(ctx, (tx) => issueEmailTokenInTx(tx, userId, purpose));
   const base = storefrontUrl.replace(/\/+$/, "");
   if (purpose === "verify_email") {
     const link = `${base}/verify-email?token=${token}`;
