@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { useTestApp } from "../../tests/harness";
 import { toAppError } from "./errors";
+import { newId } from "./ids";
 
 const t = await useTestApp();
 
@@ -25,11 +26,60 @@ describe("database failures, translated in one place", () => {
     expect(error.details?.errors).toEqual([{ path: "slug", message: "Already taken" }]);
   });
 
+  test("a duplicate in a two-word table names its field, not a guess from the constraint's name", async () => {
+    const [user] = await t.sql`
+      insert into users (id, email, name, password_hash) values (gen_random_uuid(), 'dup@example.test', 'D', 'x')
+      returning id`;
+    await t.sql`insert into api_keys (id, name, prefix, key_hash, scopes) values (gen_random_uuid(), 'A', 'ck_a', 'h', '{}')`;
+    await t.sql`insert into email_tokens (id, user_id, purpose, token_hash, expires_at)
+      values (gen_random_uuid(), ${user?.id}, 'verify_email', 'h', now())`;
+    const key = await translated(
+      t.sql`insert into api_keys (id, name, prefix, key_hash, scopes) values (gen_random_uuid(), 'B', 'ck_b', 'h', '{}')`,
+    );
+    const token = await translated(t.sql`insert into email_tokens (id, user_id, purpose, token_hash, expires_at)
+      values (gen_random_uuid(), ${user?.id}, 'reset_password', 'h', now())`);
+    expect(key.error.code).toBe("CONFLICT");
+    expect(key.error.message).toBe("keyHash is already taken");
+    expect(key.error.details?.errors).toEqual([{ path: "keyHash", message: "Already taken" }]);
+    expect(token.error.details?.errors).toEqual([{ path: "tokenHash", message: "Already taken" }]);
+  });
+
   test("a missing referenced row is NOT_FOUND", async () => {
     const { error } = await translated(
       t.sql`insert into categories (id, name, slug, parent_id) values (gen_random_uuid(), 'C', 'c', gen_random_uuid())`,
     );
     expect(error.code).toBe("NOT_FOUND");
+    expect(error.details?.errors).toEqual([{ path: "parentId", message: "Does not exist" }]);
+  });
+
+  test("a missing user behind sessions.user_id is NOT_FOUND naming userId, not the constraint", async () => {
+    const { error, unexpected } = await translated(
+      t.sql`insert into sessions (id, user_id, expires_at) values ('s', gen_random_uuid(), now())`,
+    );
+    expect(unexpected).toBe(false);
+    expect(error.code).toBe("NOT_FOUND");
+    expect(error.message).toBe("userId refers to a record that does not exist");
+    expect(error.details?.errors).toEqual([{ path: "userId", message: "Does not exist" }]);
+  });
+
+  test("an admin whose account is gone meanwhile gets NOT_FOUND naming createdBy from createApiKey", async () => {
+    const { createApiKey } = await import("../modules/api-keys/service");
+    const gone = t.ctx({ kind: "user", userId: newId(), role: "admin", sessionId: "s", via: "bearer" });
+    const { error } = await translated(createApiKey(gone, { name: "Orphan", scopes: ["catalog:write"] }));
+    expect(error.code).toBe("NOT_FOUND");
+    expect(error.details?.errors?.[0]?.path).toBe("createdBy");
+  });
+
+  test("a constraint missing from the map is a generic CONFLICT that names no constraint", async () => {
+    const { error } = await translated(
+      t.sql.begin(async (tx) => {
+        await tx`create temp table gadgets (code text constraint gadgets_secret_code_unique unique) on commit drop`;
+        await tx`insert into gadgets values ('x'), ('x')`;
+      }),
+    );
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toBe("A unique value is already taken");
+    expect(error.details).toBeUndefined();
   });
 
   test("deleting a row others still reference is CONFLICT", async () => {
