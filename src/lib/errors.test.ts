@@ -1,9 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { trpcError } from "../../tests/errors";
 import { useTestApp } from "../../tests/harness";
-import { toAppError } from "./errors";
+import { AppError, clientError, toAppError } from "./errors";
 import { newId } from "./ids";
 
 const t = await useTestApp();
+const asAdmin = (await t.user("admin")).headers;
 
 /** What the transports would answer for a real Postgres failure. */
 const translated = async (query: Promise<unknown>) => {
@@ -114,5 +116,55 @@ describe("database failures, translated in one place", () => {
     expect(unexpected).toBe(true);
     expect(error.code).toBe("INTERNAL");
     expect(error.message).not.toContain("no_such_table");
+  });
+});
+
+describe("clientError: one translation for both transports", () => {
+  test("separates field errors from the other details and keeps the message", () => {
+    const body = clientError(new AppError("FORBIDDEN", "This API key lacks the scope x", { missingScope: "x" }));
+    expect(body).toEqual({
+      code: "FORBIDDEN",
+      message: "This API key lacks the scope x",
+      extra: { missingScope: "x" },
+      unexpected: false,
+    });
+  });
+
+  test("an unknown failure is INTERNAL, unexpected, and says nothing of its cause", () => {
+    const body = clientError(new Error("select * from secret_table"));
+    expect(body).toEqual({ code: "INTERNAL", message: "An unexpected error occurred", extra: {}, unexpected: true });
+  });
+
+  test("REST and tRPC answer a duplicate slug alike: 409 CONFLICT naming slug", async () => {
+    const admin = t.trpcWith(asAdmin);
+    await admin.admin.categories.create.mutate({ name: "Chairs", slug: "chairs" });
+    const rest = await t.rest.post(
+      "/api/v1/admin/categories",
+      { name: "Chairs 2", slug: "chairs" },
+      { headers: asAdmin },
+    );
+    const trpc = await trpcError(admin.admin.categories.create.mutate({ name: "Chairs 3", slug: "chairs" }));
+    expect(rest.status).toBe(409);
+    expect(trpc.data.httpStatus).toBe(409);
+    expect(rest.body.errors).toEqual([{ path: "slug", message: "Already taken" }]);
+    expect({ code: trpc.data.code, detail: trpc.message, errors: trpc.data.errors }).toEqual({
+      code: rest.body.code,
+      detail: rest.body.detail,
+      errors: rest.body.errors,
+    });
+  });
+
+  test("REST and tRPC name the same invalid fields with the same message", async () => {
+    const input = { name: "", slug: "Not A Slug", extra: 1 };
+    const rest = await t.rest.post("/api/v1/admin/categories", input, { headers: asAdmin });
+    const trpc = await trpcError(t.trpcWith(asAdmin).admin.categories.create.mutate(input as never));
+    expect(rest.status).toBe(400);
+    expect(trpc.data.httpStatus).toBe(400);
+    expect(rest.body.code).toBe("VALIDATION_FAILED");
+    expect({ code: trpc.data.code, detail: trpc.message, errors: trpc.data.errors }).toEqual({
+      code: rest.body.code,
+      detail: rest.body.detail,
+      errors: rest.body.errors,
+    });
   });
 });

@@ -56,7 +56,7 @@ interface ZodLikeIssue {
 }
 
 /** Field errors from zod issues, with dotted paths (`lines.0.quantity`); each unknown key is named on its own. */
-export function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
+function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
   return issues.flatMap((i) => {
     const at = i.path.map(String);
     if (i.code === "unrecognized_keys" && i.keys) {
@@ -66,6 +66,7 @@ export function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
   });
 }
 
+/** Zod issues as VALIDATION_FAILED naming each field: the only such mapping (REST's hook, tRPC inputs, services). */
 export function validationError(issues: readonly ZodLikeIssue[]): AppError {
   const errors = fieldErrors(issues);
   const named = errors.map((e) => e.path).join(", ");
@@ -134,11 +135,30 @@ export function fromDatabaseError(err: unknown): AppError | null {
 /** Any thrown value as an AppError; unknown failures become a bare INTERNAL. */
 export function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
   if (err instanceof AppError) return { error: err, unexpected: false };
-  // A service re-parses its input: a job or another service passing bad input is a 400, not a 500.
+  // A tRPC input, or a service re-parsing its input: bad input from a job or another service is a 400, not a 500.
   if (err instanceof Error && err.name === "ZodError" && Array.isArray((err as { issues?: unknown }).issues)) {
     return { error: validationError((err as unknown as { issues: ZodLikeIssue[] }).issues), unexpected: false };
   }
   const mapped = fromDatabaseError(err);
   if (mapped) return { error: mapped, unexpected: mapped.code === "SERVICE_UNAVAILABLE" };
   return { error: new AppError("INTERNAL", "An unexpected error occurred"), unexpected: true };
+}
+
+/** What a client is told about a failure, on either transport. */
+export interface ClientError {
+  code: ErrorCode;
+  /** REST's `detail`, tRPC's `message`. */
+  message: string;
+  errors?: FieldError[];
+  /** The error's other details: `missingScope`, a rate limit's numbers. */
+  extra: Record<string, unknown>;
+  /** Nobody planned for it: log the cause with the request id. */
+  unexpected: boolean;
+}
+
+/** The one translation of any thrown value into what a client is told, shared by REST and tRPC. */
+export function clientError(thrown: unknown): ClientError {
+  const { error, unexpected } = toAppError(thrown);
+  const { errors, ...extra } = error.details ?? {};
+  return { code: error.code, message: error.message, ...(errors && { errors }), extra, unexpected };
 }
