@@ -1,4 +1,5 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { constraintField } from "../db/schema/constraints";
 
 /** The closed list of error codes (api.md "Errors"), with their HTTP status and tRPC code. */
 export const ERROR_CODES = {
@@ -55,7 +56,7 @@ interface ZodLikeIssue {
 }
 
 /** Field errors from zod issues, with dotted paths (`lines.0.quantity`); each unknown key is named on its own. */
-export function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
+function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
   return issues.flatMap((i) => {
     const at = i.path.map(String);
     if (i.code === "unrecognized_keys" && i.keys) {
@@ -65,6 +66,7 @@ export function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
   });
 }
 
+/** Zod issues as VALIDATION_FAILED naming each field: the only such mapping (REST's hook, tRPC inputs, services). */
 export function validationError(issues: readonly ZodLikeIssue[]): AppError {
   const errors = fieldErrors(issues);
   const named = errors.map((e) => e.path).join(", ");
@@ -87,28 +89,33 @@ const UNAVAILABLE_NET = new Set([
 ]);
 
 /**
- * The one place database failures become domain errors. Constraint names stay
- * out of the error: they are internals, and clients see only the field.: unique -> CONFLICT,
- * missing reference -> NOT_FOUND, still referenced/serialization/deadlock ->
- * CONFLICT, unreachable -> SERVICE_UNAVAILABLE. Anything else: null.
+ * The one place database failures become domain errors. Constraint names are internals and stay
+ * out of the error: the registry beside the tables (db/schema/constraints.ts) names the field.
+ * Unique -> CONFLICT, missing reference -> NOT_FOUND, still referenced/check/serialization/deadlock
+ * -> CONFLICT, unreachable -> SERVICE_UNAVAILABLE. Anything else: null.
  */
 export function fromDatabaseError(err: unknown): AppError | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== "string") continue;
-    const constraint = (e as { constraint_name?: string }).constraint_name;
+    const field = constraintField((e as { constraint_name?: string }).constraint_name);
     switch (code) {
-      case "23505": {
-        const field = uniqueField(constraint);
-        return new AppError(
-          "CONFLICT",
-          `${field ?? "A unique value"} is already taken`,
-          field ? { errors: [{ path: field, message: "Already taken" }] } : undefined,
-        );
-      }
+      case "23505":
+        return field
+          ? new AppError("CONFLICT", `${field} is already taken`, {
+              errors: [{ path: field, message: "Already taken" }],
+            })
+          : new AppError("CONFLICT", "A unique value is already taken");
       case "23503":
-        return /still referenced/.test(String((e as { detail?: string }).detail))
-          ? new AppError("CONFLICT", "The record is still referenced by others")
+        if (/still referenced/.test(String((e as { detail?: string }).detail))) {
+          return new AppError("CONFLICT", "The record is still referenced by others");
+        }
+        // NOT_FOUND, not VALIDATION_FAILED: services check the ids a client sends first (createCategory's
+        // parentId), so reaching this means a row went away meanwhile (a concurrent delete, the actor's account).
+        return field
+          ? new AppError("NOT_FOUND", `${field} refers to a record that does not exist`, {
+              errors: [{ path: field, message: "Does not exist" }],
+            })
           : new AppError("NOT_FOUND", "A referenced record does not exist");
       case "23001": // ON DELETE RESTRICT
         return new AppError("CONFLICT", "The record is still referenced by others");
@@ -125,20 +132,33 @@ export function fromDatabaseError(err: unknown): AppError | null {
   return null;
 }
 
-/** `categories_slug_unique` -> `slug`: drizzle's unique constraint names end in the column. */
-function uniqueField(constraint: string | undefined): string | undefined {
-  const column = constraint?.match(/^[a-z]+_([a-z_]+?)_unique$/)?.[1];
-  return column?.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
 /** Any thrown value as an AppError; unknown failures become a bare INTERNAL. */
 export function toAppError(err: unknown): { error: AppError; unexpected: boolean } {
   if (err instanceof AppError) return { error: err, unexpected: false };
-  // A service re-parses its input: a job or another service passing bad input is a 400, not a 500.
+  // A tRPC input, or a service re-parsing its input: bad input from a job or another service is a 400, not a 500.
   if (err instanceof Error && err.name === "ZodError" && Array.isArray((err as { issues?: unknown }).issues)) {
     return { error: validationError((err as unknown as { issues: ZodLikeIssue[] }).issues), unexpected: false };
   }
   const mapped = fromDatabaseError(err);
   if (mapped) return { error: mapped, unexpected: mapped.code === "SERVICE_UNAVAILABLE" };
   return { error: new AppError("INTERNAL", "An unexpected error occurred"), unexpected: true };
+}
+
+/** What a client is told about a failure, on either transport. */
+export interface ClientError {
+  code: ErrorCode;
+  /** REST's `detail`, tRPC's `message`. */
+  message: string;
+  errors?: FieldError[];
+  /** The error's other details: `missingScope`, a rate limit's numbers. */
+  extra: Record<string, unknown>;
+  /** Nobody planned for it: log the cause with the request id. */
+  unexpected: boolean;
+}
+
+/** The one translation of any thrown value into what a client is told, shared by REST and tRPC. */
+export function clientError(thrown: unknown): ClientError {
+  const { error, unexpected } = toAppError(thrown);
+  const { errors, ...extra } = error.details ?? {};
+  return { code: error.code, message: error.message, ...(errors && { errors }), extra, unexpected };
 }

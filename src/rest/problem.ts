@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type AppError, ERROR_CODES } from "../lib/errors";
+import { type AppError, clientError, ERROR_CODES } from "../lib/errors";
 import { rateLimitHeaders } from "../lib/rate-limit";
 
 export const Problem = z
@@ -18,17 +18,20 @@ export const Problem = z
 
 export type ProblemBody = z.infer<typeof Problem>;
 
+/** The problem+json body for an error: the shared translation (clientError), in RFC 9457's words. */
 export function problemBody(error: AppError, requestId: string): ProblemBody {
-  const { status, title } = ERROR_CODES[error.code];
+  const { code, message, errors, extra } = clientError(error);
+  const { status, title } = ERROR_CODES[code];
   return {
-    type: `https://cartwright.dev/problems/${error.code.toLowerCase().replaceAll("_", "-")}`,
+    type: `https://cartwright.dev/problems/${code.toLowerCase().replaceAll("_", "-")}`,
     title,
     status,
-    detail: error.message,
-    code: error.code,
+    detail: message,
+    code,
     requestId,
-    ...(error.details?.errors && { errors: error.details.errors }),
-    ...(typeof error.details?.missingScope === "string" && { missingScope: error.details.missingScope }),
+    ...(errors && { errors }),
+    // The only other detail the Problem schema documents; a rate limit's numbers travel as headers.
+    ...(typeof extra.missingScope === "string" && { missingScope: extra.missingScope }),
   };
 }
 

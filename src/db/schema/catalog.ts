@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type AnyPgColumn, check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { constraintFields } from "./constraint-fields";
 
 export const categories = pgTable(
   "categories",
@@ -19,3 +20,8 @@ export const categories = pgTable(
     check("categories_not_own_parent", sql`${t.parentId} <> ${t.id}`),
   ],
 );
+
+/** The field each catalog constraint guards (constraints.ts). */
+export const catalogConstraints = [
+  constraintFields(categories, { categories_slug_unique: "slug", categories_parent_id_categories_id_fk: "parentId" }),
+];

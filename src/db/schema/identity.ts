@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { constraintFields } from "./constraint-fields";
 
 export const roleEnum = pgEnum("role", ["customer", "staff", "admin"]);
 
@@ -103,3 +104,20 @@ export const apiKeys = pgTable(
   },
   (t) => [index("api_keys_created_id_idx").on(t.createdAt.desc(), t.id.desc())],
 );
+
+/** The field each identity constraint guards (constraints.ts). */
+export const identityConstraints = [
+  constraintFields(users, { users_email_unique: "email" }),
+  constraintFields(sessions, { sessions_user_id_users_id_fk: "userId" }),
+  constraintFields(emailTokens, {
+    email_tokens_token_hash_unique: "tokenHash",
+    email_tokens_user_id_users_id_fk: "userId",
+  }),
+  constraintFields(addresses, {
+    addresses_user_id_users_id_fk: "userId",
+    // Two defaults of one kind: the addresses service clears the others under a lock, so only a bug gets here.
+    addresses_one_default_shipping: "isDefaultShipping",
+    addresses_one_default_billing: "isDefaultBilling",
+  }),
+  constraintFields(apiKeys, { api_keys_key_hash_unique: "keyHash", api_keys_created_by_users_id_fk: "createdBy" }),
+];

@@ -1,0 +1,13 @@
+import { catalogConstraints } from "./catalog";
+import type { ConstraintFields } from "./constraint-fields";
+import { identityConstraints } from "./identity";
+
+/** Every table's constraint map; a new schema file adds its own here (constraints.test.ts fails until it does). */
+export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [...catalogConstraints, ...identityConstraints];
+
+const fieldByName = new Map(CONSTRAINT_MAPS.flatMap(({ fields }) => Object.entries(fields)));
+
+/** The field a unique or foreign-key constraint guards, by the constraint's name. */
+export function constraintField(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : fieldByName.get(name);
+}
