@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { runCommand } from "../src/boot";
+import { randomToken } from "../src/lib/tokens";
 import * as identity from "../src/modules/identity/service";
-import { randomToken } from "../src/modules/identity/tokens";
 
 // `bun run admin:create --email you@shop.com [--name "Your Name"]`: the first admin of a real
 // deployment. The password comes from ADMIN_PASSWORD, or is generated and printed once.

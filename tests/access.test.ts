@@ -3,9 +3,9 @@ import type { Ctx } from "../src/lib/context";
 import { newId } from "../src/lib/ids";
 import { allOperations } from "../src/lib/module";
 import type { Access } from "../src/lib/operation";
+import { hashToken } from "../src/lib/tokens";
 import { modules } from "../src/modules";
 import { createSession } from "../src/modules/identity/sessions";
-import { hashToken } from "../src/modules/identity/tokens";
 import { appRouter } from "../src/trpc/router";
 import { type TestUser, useTestApp } from "./harness";
 

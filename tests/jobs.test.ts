@@ -3,8 +3,9 @@ import { sql } from "drizzle-orm";
 import { workerDeps } from "../src/deps";
 import { enqueue } from "../src/jobs/enqueue";
 import { startWorker } from "../src/jobs/runner";
-import { tasks } from "../src/jobs/tasks";
+import { purgeIdempotencyKeys, purgeIdempotencyKeysJob } from "../src/jobs/tasks/purge-idempotency-keys";
 import { inTransaction } from "../src/lib/transaction";
+import { purgeExpiredSessions } from "../src/modules/identity/tasks/purge-expired-sessions";
 import { useTestApp } from "./harness";
 
 const t = await useTestApp();
@@ -22,7 +23,7 @@ const keyExists = async (key: string) => (await t.sql`select 1 from idempotency_
 describe("enqueue", () => {
   test("a rolled back transaction leaves no job behind", async () => {
     await inTransaction(system, async (tx) => {
-      await enqueue(tx, "purge-idempotency-keys", {});
+      await enqueue(tx, purgeIdempotencyKeysJob, {});
       expect(await tx.db.execute(sql`select 1 from graphile_worker.jobs`)).toHaveLength(1);
       throw new Error("roll back");
     }).catch(() => {});
@@ -32,7 +33,7 @@ describe("enqueue", () => {
   test("a committed job runs on the worker and has its effect", async () => {
     await insertKey("expired-1", "-1 hour");
     await insertKey("fresh-1", "23 hours");
-    await inTransaction(system, (tx) => enqueue(tx, "purge-idempotency-keys", {}));
+    await inTransaction(system, (tx) => enqueue(tx, purgeIdempotencyKeysJob, {}));
     expect(await pendingJobs("purge-idempotency-keys")).toBe(1);
 
     const worker = await startWorker(workerDeps(t.deps), 1);
@@ -51,7 +52,7 @@ describe("purge-idempotency-keys", () => {
   test("running it twice has one effect", async () => {
     await insertKey("expired-2", "-2 hours");
     await insertKey("fresh-2", "1 hour");
-    const task = tasks["purge-idempotency-keys"];
+    const task = purgeIdempotencyKeys;
     const env = workerDeps(t.deps);
     await task.run(system, {}, env);
     await task.run(system, {}, env);
@@ -59,9 +60,17 @@ describe("purge-idempotency-keys", () => {
     expect(await keyExists("fresh-2")).toBe(true);
   });
 
-  test("is scheduled hourly by the crontab", async () => {
-    const { crontab } = await import("../src/jobs/tasks");
+  test("is scheduled hourly by the crontab, beside the modules' scheduled tasks", async () => {
+    const { crontab, tasks } = await import("../src/jobs/tasks");
     expect(crontab).toMatch(/^30 \* \* \* \* purge-idempotency-keys/m);
+    // Derived from the modules' manifests: identity's scheduled task is there, its unscheduled one only in the task list.
+    expect(crontab).toMatch(/^45 \* \* \* \* purge-expired-sessions/m);
+    expect(crontab).not.toContain("send-account-email");
+    expect(Object.keys(tasks).sort()).toEqual([
+      "purge-expired-sessions",
+      "purge-idempotency-keys",
+      "send-account-email",
+    ]);
   });
 });
 
@@ -72,7 +81,7 @@ describe("purge-expired-sessions", () => {
     await t.sql`insert into email_tokens (id, user_id, purpose, token_hash, expires_at)
                 values (gen_random_uuid(), ${u.id}, 'reset_password', 'old-hash', now() - interval '2 days'),
                        (gen_random_uuid(), ${u.id}, 'reset_password', 'fresh-hash', now() + interval '1 hour')`;
-    const task = tasks["purge-expired-sessions"];
+    const task = purgeExpiredSessions;
     const env = workerDeps(t.deps);
     await task.run(system, {}, env);
     await task.run(system, {}, env);

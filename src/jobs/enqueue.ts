@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { TxCtx } from "../lib/transaction";
-import { type TaskName, tasks } from "./tasks";
+import type { Job } from "./job";
 
 export interface EnqueueOptions {
   /** Replaces a pending job with the same key instead of adding another. */
@@ -16,16 +16,16 @@ export interface EnqueueOptions {
  * for one (`inTransaction(ctx, (tx) => enqueue(tx, ...))`), so an enqueue beside
  * a write, but outside its transaction, does not compile.
  */
-export async function enqueue<N extends TaskName>(
+export async function enqueue<S extends z.ZodType>(
   tx: TxCtx,
-  task: N,
-  payload: z.input<(typeof tasks)[N]["payload"]>,
+  job: Job<string, S>,
+  payload: z.input<S>,
   opts: EnqueueOptions = {},
 ): Promise<void> {
-  const data = tasks[task].payload.parse(payload);
+  const data = job.payload.parse(payload);
   // The payload goes as text cast to json: a jsonb parameter finds no add_job overload.
   await tx.db.execute(sql`select graphile_worker.add_job(
-    ${task}::text,
+    ${job.name}::text,
     ${JSON.stringify(data)}::json,
     run_at => ${opts.runAt?.toISOString() ?? null}::timestamptz,
     max_attempts => ${opts.maxAttempts ?? null}::int,

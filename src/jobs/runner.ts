@@ -6,7 +6,7 @@ import { systemContext } from "../lib/context";
 import type { Logger } from "../lib/logger";
 import type { RateLimiter } from "../lib/rate-limit";
 import { workerLogger } from "./logger";
-import type { Task, TaskEnv } from "./task";
+import type { TaskEnv } from "./task";
 import { crontab, tasks } from "./tasks";
 
 export interface WorkerDeps extends TaskEnv {
@@ -29,8 +29,7 @@ function taskList(deps: WorkerDeps): TaskList {
       name,
       async (payload: unknown, helpers: { job: { id: string } }) => {
         const ctx = systemContext(deps, name, `job-${helpers.job.id}`);
-        const { payload: schema, run: runTask } = task as Task;
-        await runTask(ctx, schema.parse(payload ?? {}), deps);
+        await task.run(ctx, task.job.payload.parse(payload ?? {}), deps);
       },
     ]),
   );

@@ -1,17 +1,21 @@
+import type { Task } from "../jobs/task";
 import type { Ctx } from "./context";
 import { type AnyOperation, flattenOperations, isOperation, type OperationTree } from "./operation";
 
 /**
  * What a module shows the rest of the system (its `index.ts`): its operations
- * by tRPC path, the OpenAPI tags its routes use, and builders of the rows it
- * owns for the access test. src/modules/index.ts lists the modules once, and
- * the REST facade, the AppRouter and the access table are derived from them.
+ * by tRPC path, the OpenAPI tags its routes use, its tasks, and builders of the
+ * rows it owns for the access test. src/modules/index.ts lists the modules
+ * once; the REST facade, the AppRouter, the task list and crontab, and the
+ * access table are derived from them.
  */
 export interface ModuleManifest<T extends OperationTree = OperationTree> {
   name: string;
   operations: T;
   /** The tags of its REST routes, with their descriptions, in the document's order. */
   tags?: { name: string; description: string }[];
+  /** Its jobs' implementations; a task with a `schedule` also runs from the crontab. */
+  tasks?: Task[];
   /** For each resource an `owner(...)` operation names: makes one owned by `ctx`'s actor and returns its id. */
   owned?: Record<string, (ctx: Ctx) => Promise<string>>;
 }

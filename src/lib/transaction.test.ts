@@ -4,6 +4,7 @@ import pino from "pino";
 import { serviceError } from "../../tests/errors";
 import { useTestApp } from "../../tests/harness";
 import { enqueue } from "../jobs/enqueue";
+import { purgeIdempotencyKeysJob } from "../jobs/tasks/purge-idempotency-keys";
 import type { Ctx } from "./context";
 import { inTransaction, MAX_RETRIES, type TxCtx } from "./transaction";
 
@@ -241,7 +242,7 @@ describe("TxCtx", () => {
     // Never called: the @ts-expect-error lines are the assertions, checked by `bun run typecheck`.
     const compileOnly = (ctx: Ctx) => {
       // @ts-expect-error enqueue must run in the transaction of the write that needs it
-      void enqueue(ctx, "purge-idempotency-keys", {});
+      void enqueue(ctx, purgeIdempotencyKeysJob, {});
       // @ts-expect-error only inTransaction makes a TxCtx
       const fake: TxCtx = { ...ctx, afterCommit: () => {} };
       return fake;

@@ -1,17 +1,14 @@
-import { purgeExpiredSessions } from "./purge-expired-sessions";
+import { modules } from "../../modules";
+import type { Task } from "../task";
 import { purgeIdempotencyKeys } from "./purge-idempotency-keys";
-import { sendAccountEmail } from "./send-account-email";
 
-/** Every task by its identifier: the worker runs these, `enqueue` type-checks against them. */
-export const tasks = {
-  "purge-idempotency-keys": purgeIdempotencyKeys,
-  "purge-expired-sessions": purgeExpiredSessions,
-  "send-account-email": sendAccountEmail,
-};
-
-export type TaskName = keyof typeof tasks;
-
-/** Periodic tasks, in Graphile Worker's crontab format. */
-export const crontab = ["30 * * * * purge-idempotency-keys ?max=1", "45 * * * * purge-expired-sessions ?max=1"].join(
-  "\n",
+/** Every task by its job's name: the platform's own, then each module's (src/modules/index.ts). */
+export const tasks: Record<string, Task> = Object.fromEntries(
+  [purgeIdempotencyKeys, ...modules.flatMap((m) => m.tasks ?? [])].map((task) => [task.job.name, task as Task]),
 );
+
+/** Periodic tasks, in Graphile Worker's crontab format, from each task's `schedule`. */
+export const crontab = Object.values(tasks)
+  .filter((task) => task.schedule)
+  .map((task) => `${task.schedule} ${task.job.name} ?max=1`)
+  .join("\n");

@@ -1,10 +1,14 @@
 import { z } from "zod";
 import * as idempotency from "../../lib/idempotency";
+import { defineJob } from "../job";
 import { defineTask } from "../task";
 
-/** Hourly (crontab): drops Idempotency-Key records past their 24 h. Running twice deletes nothing more. */
+export const purgeIdempotencyKeysJob = defineJob("purge-idempotency-keys", z.object({}).loose());
+
+/** Hourly: drops Idempotency-Key records past their 24 h. Running twice deletes nothing more. */
 export const purgeIdempotencyKeys = defineTask({
-  payload: z.object({}).loose(),
+  job: purgeIdempotencyKeysJob,
+  schedule: "30 * * * *",
   async run(ctx) {
     const purged = await idempotency.purgeExpired(ctx);
     if (purged > 0) ctx.log.info({ purged }, "purged expired idempotency keys");

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { serviceError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
-import { hashToken } from "../identity/tokens";
+import { hashToken } from "../../lib/tokens";
 import * as apiKeys from "./service";
 
 const t = await useTestApp();

@@ -6,7 +6,7 @@ import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
-import { hashToken, randomToken } from "../identity/tokens";
+import { hashToken, randomToken } from "../../lib/tokens";
 import {
   type ApiKey,
   type ApiKeyPage,

@@ -6,7 +6,7 @@ import type { Ctx, Role } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
 import { inTransaction, type TxCtx } from "../../lib/transaction";
-import { revokeAllSessions } from "../identity/sessions";
+import { revokeAllSessions } from "../identity/service";
 import { type Customer, CustomerIdInput, type CustomerPage, ListCustomersInput, UpdateCustomerInput } from "./schemas";
 
 // Every column a Customer shows; never the password hash.

@@ -2,8 +2,8 @@ import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { apiKeys } from "../../db/schema";
 import type { Actor, Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
+import { hashToken } from "../../lib/tokens";
 import { type ValidSession, validateToken } from "./sessions";
-import { hashToken } from "./tokens";
 
 export interface Credentials {
   /** The Authorization header's bearer value: a session token or an API key (`ck_...`). */

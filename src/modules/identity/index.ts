@@ -1,5 +1,7 @@
 import { defineModule } from "../../lib/module";
 import * as op from "./operations";
+import { purgeExpiredSessions } from "./tasks/purge-expired-sessions";
+import { sendAccountEmail } from "./tasks/send-account-email";
 
 /** Accounts, sessions, email verification and password reset. */
 export default defineModule({
@@ -20,4 +22,5 @@ export default defineModule({
     },
     me: { get: op.getMe, update: op.updateMe, changePassword: op.changePassword, delete: op.deleteMe },
   },
+  tasks: [sendAccountEmail, purgeExpiredSessions],
 });

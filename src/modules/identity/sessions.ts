@@ -3,7 +3,7 @@ import { and, eq, ne } from "drizzle-orm";
 import { Lucia, TimeSpan } from "lucia";
 import { sessions, users } from "../../db/schema";
 import type { Ctx, Role } from "../../lib/context";
-import { hashToken, randomToken } from "./tokens";
+import { hashToken, randomToken } from "../../lib/tokens";
 
 export const SESSION_COOKIE = "session";
 const SESSION_DAYS = 30;

@@ -7,6 +7,7 @@ import type { Ctx } from "../../../lib/context";
 import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
 import { inTransaction } from "../../../lib/transaction";
+import { sendAccountEmailJob } from "../jobs";
 import { assertStrongPassword, burnVerification, hashPassword, verifyPassword } from "../passwords";
 import {
   ChangePasswordInput,
@@ -46,7 +47,7 @@ export async function register(ctx: Ctx, raw: z.input<typeof RegisterInput>): Pr
       .values({ id: newId(), email: input.email, name: input.name, passwordHash })
       .returning();
     const created = user as UserRow;
-    await enqueue(tx, "send-account-email", { userId: created.id, purpose: "verify_email" });
+    await enqueue(tx, sendAccountEmailJob, { userId: created.id, purpose: "verify_email" });
     const session = await createSession(tx, created.id);
     return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: toMe(created) };
   });

@@ -5,11 +5,12 @@ import { enqueue } from "../../../jobs/enqueue";
 import type { Ctx } from "../../../lib/context";
 import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
+import { hashToken, randomToken } from "../../../lib/tokens";
 import { inTransaction, type TxCtx } from "../../../lib/transaction";
+import { sendAccountEmailJob } from "../jobs";
 import { assertStrongPassword, hashPassword } from "../passwords";
 import { PasswordResetConfirmInput, PasswordResetInput, VerifyEmailInput } from "../schemas";
 import { purgeExpiredSessions, revokeAllSessions } from "../sessions";
-import { hashToken, randomToken } from "../tokens";
 
 type Purpose = "verify_email" | "reset_password";
 const LIFETIME_HOURS: Record<Purpose, number> = { verify_email: 24, reset_password: 1 };
@@ -83,7 +84,7 @@ export async function requestPasswordReset(ctx: Ctx, raw: z.input<typeof Passwor
       .select({ id: users.id })
       .from(users)
       .where(and(eq(users.email, email), isNull(users.disabledAt)));
-    if (user) await enqueue(tx, "send-account-email", { userId: user.id, purpose: "reset_password" });
+    if (user) await enqueue(tx, sendAccountEmailJob, { userId: user.id, purpose: "reset_password" });
   });
 }
 

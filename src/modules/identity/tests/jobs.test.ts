@@ -1,14 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { useTestApp } from "../../../../tests/harness";
 import { workerDeps } from "../../../deps";
-import { tasks } from "../../../jobs/tasks";
+import { sendAccountEmail } from "../tasks/send-account-email";
 
 const t = await useTestApp();
 
 describe("send-account-email", () => {
   test("run twice, it leaves exactly one working link (the newest)", async () => {
     const u = await t.user();
-    const task = tasks["send-account-email"];
+    const task = sendAccountEmail;
     const system = t.ctx({ kind: "system", name: "test" });
     await task.run(system, { userId: u.id, purpose: "reset_password" }, workerDeps(t.deps));
     await task.run(system, { userId: u.id, purpose: "reset_password" }, workerDeps(t.deps));
@@ -28,9 +28,9 @@ describe("send-account-email", () => {
     const u = await t.user();
     const system = t.ctx({ kind: "system", name: "test" });
     const before = t.mails().length;
-    await tasks["send-account-email"].run(system, { userId: u.id, purpose: "verify_email" }, workerDeps(t.deps));
+    await sendAccountEmail.run(system, { userId: u.id, purpose: "verify_email" }, workerDeps(t.deps));
     await t.sql`update users set disabled_at = now() where id = ${u.id}`;
-    await tasks["send-account-email"].run(system, { userId: u.id, purpose: "reset_password" }, workerDeps(t.deps));
+    await sendAccountEmail.run(system, { userId: u.id, purpose: "reset_password" }, workerDeps(t.deps));
     expect(t.mails()).toHaveLength(before);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { useTestApp } from "../../../../tests/harness";
-import { hashToken } from "../tokens";
+import { hashToken } from "../../../lib/tokens";
 
 const t = await useTestApp();
 let ips = 0;

@@ -1,6 +1,6 @@
-import { AccountEmailPayload } from "../../modules/identity/schemas";
-import * as identity from "../../modules/identity/service";
-import { defineTask } from "../task";
+import { defineTask } from "../../../jobs/task";
+import { sendAccountEmailJob } from "../jobs";
+import * as identity from "../service";
 
 /**
  * Email verification and password reset mails. The token is made here, not
@@ -8,7 +8,7 @@ import { defineTask } from "../task";
  * one and voids the old, leaving one valid link.
  */
 export const sendAccountEmail = defineTask({
-  payload: AccountEmailPayload,
+  job: sendAccountEmailJob,
   async run(ctx, { userId, purpose }, env) {
     const mail = await identity.prepareAccountEmail(ctx, userId, purpose, env.storefrontUrl);
     if (mail) await env.mailer.send(mail);
