@@ -1,6 +1,9 @@
-import type { Ctx } from "../lib/context";
+import { actorKey, type Ctx } from "../lib/context";
 import { AppError } from "../lib/errors";
-import type { AnyOperation } from "../lib/operation";
+import * as idempotency from "../lib/idempotency";
+import { requestHash } from "../lib/idempotency";
+import { type AnyOperation, IDEMPOTENCY_KEY_FIELD } from "../lib/operation";
+import { inTransaction } from "../lib/transaction";
 import { writeSessionCookie } from "../modules/identity/cookie";
 import { outputMismatch } from "./output-check";
 
@@ -17,8 +20,17 @@ export interface Responder {
  * (access, rate limit) has passed and its input is parsed: the service call,
  * then the session cookie the operation sets or ends.
  */
-export async function runOperation(ctx: Ctx, op: AnyOperation, input: unknown, res: Responder): Promise<unknown> {
-  const output = await op.run(ctx, input as never);
+export async function runOperation(
+  ctx: Ctx,
+  op: AnyOperation,
+  input: unknown,
+  res: Responder,
+  idempotencyKey?: string,
+): Promise<unknown> {
+  const output =
+    op.idempotent && idempotencyKey !== undefined
+      ? await runOnce(ctx, op, input, idempotencyKey, res)
+      : await op.run(ctx, input as never);
   if (res.checkOutput && op.output) {
     const problem = outputMismatch(op.output, output);
     if (problem) throw new AppError("INTERNAL", `Output does not match its schema: ${problem}`);
@@ -34,4 +46,30 @@ export async function runOperation(ctx: Ctx, op: AnyOperation, input: unknown, r
     writeSessionCookie(res.appendHeader, null, res.secureCookies);
   }
   return output;
+}
+
+/**
+ * The operation under its idempotency key, claimed in the same transaction as
+ * the write (the service's own transaction becomes a savepoint of this one):
+ * a crash leaves either nothing or the key completed with its response.
+ */
+function runOnce(ctx: Ctx, op: AnyOperation, input: unknown, key: string, res: Responder): Promise<unknown> {
+  const name = op.name ?? op.rest?.operationId;
+  if (!name) throw new Error("an idempotent operation needs a name or a REST operationId");
+  const { [IDEMPOTENCY_KEY_FIELD]: _key, ...request } = (input ?? {}) as Record<string, unknown>;
+  const claim = {
+    scope: actorKey(ctx.actor) ?? `ip:${ctx.ip ?? "unknown"}`,
+    key,
+    requestHash: requestHash(name, request),
+  };
+  return inTransaction(ctx, async (tx) => {
+    const claimed = await idempotency.claim(tx, claim);
+    if (claimed.kind === "replay") {
+      res.appendHeader("Idempotent-Replayed", "true");
+      return claimed.body;
+    }
+    const output = await op.run(tx, input as never);
+    await idempotency.complete(tx, claim, op.rest?.status ?? 200, output);
+    return output;
+  });
 }

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { requireAdmin, requireStaff, requireUser, type Scope } from "./access";
 import type { Actor, Ctx } from "./context";
 
@@ -72,8 +72,13 @@ export interface Operation<
   rest?: RestBinding;
   /** False: REST only. */
   trpc?: boolean;
-  /** Honours an Idempotency-Key (api.md "Idempotency"). */
+  /**
+   * Honours an idempotency key (api.md "Idempotency"): REST's Idempotency-Key
+   * header, tRPC's `idempotencyKey` input. Declare with `idempotentMutation`.
+   */
   idempotent?: boolean;
+  /** A stable name for idempotency records; defaults to the REST operationId. */
+  name?: string;
   /** The output carries `{ token, expiresAt }` for the session cookie ("set"), or the cookie ends ("clear"). */
   session?: SessionEffect;
   run(ctx: Ctx, input: InputOf<I>): Promise<OutputOf<O>>;
@@ -94,6 +99,36 @@ export const query = <I extends z.ZodType | undefined, O extends z.ZodType | und
 export const mutation = <I extends z.ZodType | undefined, O extends z.ZodType | undefined>(
   op: Omit<Operation<"mutation", I, O>, "kind">,
 ): Operation<"mutation", I, O> => ({ ...op, kind: "mutation" });
+
+/** The tRPC input field of an idempotent mutation; REST sends the same as the Idempotency-Key header. */
+export const IDEMPOTENCY_KEY_FIELD = "idempotencyKey";
+/** A client's idempotency key: any string of 1 to 255 characters, unique per intended effect. */
+export const IdempotencyKey = z.string().min(1).max(255);
+
+type WithKey<I extends z.ZodObject> = z.ZodObject<I["shape"] & { idempotencyKey: z.ZodOptional<z.ZodString> }>;
+
+/**
+ * A change that a retried request must not repeat (orders, payments, refunds):
+ * the same key and input replay the first response, another input with the
+ * key is 422. Its tRPC input gains an optional `idempotencyKey`; its REST body
+ * stays the declared input.
+ */
+export function idempotentMutation<I extends z.ZodObject, O extends z.ZodType | undefined>(
+  op: Omit<Operation<"mutation", I, O>, "kind" | "idempotent">,
+): Operation<"mutation", WithKey<I>, O> {
+  const input = op.input.extend({ [IDEMPOTENCY_KEY_FIELD]: IdempotencyKey.optional() }) as unknown as WithKey<I>;
+  return {
+    ...op,
+    kind: "mutation",
+    idempotent: true,
+    input,
+    rest: op.rest && { body: op.input, ...op.rest },
+    run: (ctx, input) => {
+      const { [IDEMPOTENCY_KEY_FIELD]: _key, ...declared } = input as Record<string, unknown>;
+      return op.run(ctx, declared as InputOf<I>);
+    },
+  };
+}
 
 /** A module's operations as its tRPC paths: `{ me: { addresses: { list: op } } }`. */
 export interface OperationTree {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Scope } from "../lib/access";
+import { IdempotencyKey } from "../lib/operation";
 import { Problem } from "./problem";
 
 /** A required JSON request body. */
@@ -42,12 +43,9 @@ export function problemResponses(...statuses: (keyof typeof PROBLEM_DESCRIPTIONS
 }
 
 export const IdempotencyKeyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .openapi({ description: "Replays the first response for 24 h when the same request is sent again" }),
+  "idempotency-key": IdempotencyKey.optional().openapi({
+    description: "Replays the first response for 24 h when the same request is sent again",
+  }),
 });
 
 /** A signed-in person: session bearer token or the browser's session cookie. */

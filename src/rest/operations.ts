@@ -5,7 +5,6 @@ import { secureCookies } from "../http/request-context";
 import { runOperation } from "../http/run-operation";
 import { type Access, type AnyOperation, checkAccess, type RestBinding } from "../lib/operation";
 import type { RestApp, RestEnv } from "./env";
-import { idempotent } from "./idempotency";
 import {
   IdempotencyKeyHeader,
   jsonBody,
@@ -45,7 +44,7 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     ...(rest.description && { description: rest.description }),
     ...(op.access.who !== "anyone" && { security: securityOf(op.access) }),
     // The guard runs before the input is validated: a caller without access learns nothing about the body.
-    middleware: [guard(op.access), ...(op.idempotent ? [idempotent()] : [])],
+    middleware: [guard(op.access)],
     request: {
       ...(op.idempotent && { headers: IdempotencyKeyHeader }),
       ...(params && { params: params as z.ZodObject }),
@@ -68,11 +67,18 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
     const input = op.input
       ? { ...(params && valid("param")), ...(query && valid("query")), ...(body && valid("json")) }
       : undefined;
-    const output = await runOperation(c.get("ctx"), op, input, {
-      appendHeader: (name, value) => c.header(name, value, { append: true }),
-      secureCookies: secureCookies(c.get("config")),
-      checkOutput: c.get("config").NODE_ENV === "test",
-    });
+    const key = op.idempotent ? (valid("header") as { "idempotency-key"?: string })["idempotency-key"] : undefined;
+    const output = await runOperation(
+      c.get("ctx"),
+      op,
+      input,
+      {
+        appendHeader: (name, value) => c.header(name, value, { append: true }),
+        secureCookies: secureCookies(c.get("config")),
+        checkOutput: c.get("config").NODE_ENV === "test",
+      },
+      key,
+    );
     return rest.status === 204 || !op.output ? c.body(null, rest.status) : c.json(output as object, rest.status);
   };
 }

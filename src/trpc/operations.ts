@@ -4,6 +4,7 @@ import { runOperation } from "../http/run-operation";
 import {
   type AnyOperation,
   checkAccess,
+  IDEMPOTENCY_KEY_FIELD,
   isOperation,
   type Operation,
   type OperationTree,
@@ -58,11 +59,17 @@ export type ProceduresOf<T> = {
 /** Builds the procedure of one declaration: gate, input, the shared run. */
 export function procedureFor<Op extends AnyOperation>(op: Op): ProcedureOf<Op> {
   const resolve = (ctx: TrpcCtx, input: unknown) =>
-    runOperation(ctx, op, input, {
-      appendHeader: (name, value) => ctx.resHeaders.append(name, value),
-      secureCookies: ctx.secureCookies,
-      checkOutput: ctx.checkOutputs,
-    });
+    runOperation(
+      ctx,
+      op,
+      input,
+      {
+        appendHeader: (name, value) => ctx.resHeaders.append(name, value),
+        secureCookies: ctx.secureCookies,
+        checkOutput: ctx.checkOutputs,
+      },
+      op.idempotent ? (input as Record<string, string | undefined> | undefined)?.[IDEMPOTENCY_KEY_FIELD] : undefined,
+    );
   const built = op.input
     ? op.kind === "query"
       ? queryWithInput(op, op.input, resolve)

@@ -1,4 +1,4 @@
-import { anyone, mutation, query, staff } from "../../lib/operation";
+import { anyone, idempotentMutation, query, staff } from "../../lib/operation";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
 import * as catalog from "./service";
 
@@ -36,11 +36,10 @@ export const getCategory = query({
   run: (ctx, input) => catalog.getCategory(ctx, input),
 });
 
-export const createCategory = mutation({
+export const createCategory = idempotentMutation({
   input: CreateCategoryInput,
   output: Category,
   access: staff("catalog:write"),
-  idempotent: true,
   rest: {
     method: "post",
     path: "/admin/categories",
