@@ -1,9 +1,16 @@
+import { addressesConstraints } from "./addresses";
+import { apiKeysConstraints } from "./api-keys";
 import { catalogConstraints } from "./catalog";
 import type { ConstraintFields } from "./constraint-fields";
 import { identityConstraints } from "./identity";
 
 /** Every table's constraint map; a new schema file adds its own here (constraints.test.ts fails until it does). */
-export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [...catalogConstraints, ...identityConstraints];
+export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
+  ...identityConstraints,
+  ...addressesConstraints,
+  ...apiKeysConstraints,
+  ...catalogConstraints,
+];
 
 const fieldByName = new Map(CONSTRAINT_MAPS.flatMap(({ fields }) => Object.entries(fields)));
 

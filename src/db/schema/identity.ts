@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { constraintFields } from "./constraint-fields";
 
 export const roleEnum = pgEnum("role", ["customer", "staff", "admin"]);
@@ -58,53 +58,6 @@ export const emailTokens = pgTable(
   (t) => [index("email_tokens_user_purpose_idx").on(t.userId, t.purpose)],
 );
 
-export const addresses = pgTable(
-  "addresses",
-  {
-    id: uuid("id").primaryKey(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    name: text("name").notNull(),
-    line1: text("line1").notNull(),
-    line2: text("line2"),
-    city: text("city").notNull(),
-    region: text("region"),
-    postalCode: text("postal_code").notNull(),
-    country: text("country").notNull(),
-    phone: text("phone"),
-    isDefaultShipping: boolean("is_default_shipping").notNull().default(false),
-    isDefaultBilling: boolean("is_default_billing").notNull().default(false),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-  },
-  (t) => [
-    index("addresses_user_id_idx").on(t.userId, t.createdAt),
-    check("addresses_country_alpha2", sql`${t.country} ~ '^[A-Z]{2}$'`),
-    // At most one default of each kind per customer.
-    uniqueIndex("addresses_one_default_shipping").on(t.userId).where(sql`${t.isDefaultShipping}`),
-    uniqueIndex("addresses_one_default_billing").on(t.userId).where(sql`${t.isDefaultBilling}`),
-  ],
-);
-
-/** Third-party API keys: the secret is shown once and stored only as its SHA-256 hash. */
-export const apiKeys = pgTable(
-  "api_keys",
-  {
-    id: uuid("id").primaryKey(),
-    name: text("name").notNull(),
-    // The first characters of the secret (`ck_abcd1234`), to recognise a key in lists.
-    prefix: text("prefix").notNull(),
-    keyHash: text("key_hash").notNull().unique(),
-    scopes: text("scopes").array().notNull(),
-    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
-    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
-  },
-  (t) => [index("api_keys_created_id_idx").on(t.createdAt.desc(), t.id.desc())],
-);
-
 /** The field each identity constraint guards (constraints.ts). */
 export const identityConstraints = [
   constraintFields(users, { users_email_unique: "email" }),
@@ -113,11 +66,4 @@ export const identityConstraints = [
     email_tokens_token_hash_unique: "tokenHash",
     email_tokens_user_id_users_id_fk: "userId",
   }),
-  constraintFields(addresses, {
-    addresses_user_id_users_id_fk: "userId",
-    // Two defaults of one kind: the addresses service clears the others under a lock, so only a bug gets here.
-    addresses_one_default_shipping: "isDefaultShipping",
-    addresses_one_default_billing: "isDefaultBilling",
-  }),
-  constraintFields(apiKeys, { api_keys_key_hash_unique: "keyHash", api_keys_created_by_users_id_fk: "createdBy" }),
 ];
