@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, test } from "bun:test";
+import type { Scope } from "../src/lib/access";
 import type { Ctx } from "../src/lib/context";
 import { newId } from "../src/lib/ids";
 import { allOperations } from "../src/lib/module";
 import type { Access } from "../src/lib/operation";
-import { hashToken } from "../src/lib/tokens";
 import { modules } from "../src/modules";
-import { createSession } from "../src/modules/identity/sessions";
 import { appRouter } from "../src/trpc/router";
+import { makeApiKey } from "./factories/api-keys";
+import { newSession } from "./factories/users";
 import { type TestUser, useTestApp } from "./harness";
 
 /**
@@ -59,17 +60,13 @@ beforeAll(async () => {
 });
 
 /** A fresh session per call: some calls (sign out, delete) end the session they came with. */
-async function credentials(actor: ActorName, scope: string | undefined): Promise<Record<string, string>> {
+async function credentials(actor: ActorName, scope: Scope | undefined): Promise<Record<string, string>> {
   if (actor === "anonymous") return {};
   if (actor === "key with scope" || actor === "key without scope") {
-    const scopes = actor === "key with scope" && scope ? [scope] : ["webhooks:write"];
-    const secret = `ck_${newId().replaceAll("-", "")}${newId().replaceAll("-", "")}`;
-    await t.sql`insert into api_keys (id, name, prefix, key_hash, scopes)
-                values (${newId()}, 'access test', ${secret.slice(0, 11)}, ${hashToken(secret)}, ${scopes})`;
-    return { authorization: `Bearer ${secret}` };
+    const scopes: Scope[] = actor === "key with scope" && scope ? [scope] : ["webhooks:write"];
+    return (await makeApiKey(t, scopes, { name: "access test" })).headers;
   }
-  const session = await createSession({ db: t.deps.database.db }, people[actor].id);
-  return { authorization: `Bearer ${session.token}` };
+  return (await newSession(t, people[actor])).headers;
 }
 
 /** The status the policy promises this actor: "denied-401", "denied-403", "not-found" (someone else's row) or "allowed". */
@@ -95,10 +92,8 @@ async function pathId(policy: Access): Promise<string> {
   if (policy.who !== "signedIn" || !policy.owns) return newId();
   const make = owners[policy.owns];
   if (!make) throw new Error(`no module builds the owned resource "${policy.owns}" (manifest \`owned\`)`);
-  const session = await createSession({ db: t.deps.database.db }, people.customer.id);
-  return make(
-    t.ctx({ kind: "user", userId: people.customer.id, role: "customer", sessionId: session.sessionId, via: "bearer" }),
-  );
+  // A session of its own: signOutEverywhere, also called here, may have ended the others.
+  return make(t.as(await newSession(t, people.customer)).ctx);
 }
 
 function check(outcome: string, status: number, body: unknown, scope?: string) {

@@ -8,22 +8,28 @@ import { type App, createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { closeDeps, createDeps, type Deps, systemCtx, workerDeps } from "../src/deps";
 import { runDueJobs } from "../src/jobs/runner";
-import type { Actor, Ctx } from "../src/lib/context";
+import type { Scope } from "../src/lib/access";
+import type { Actor, Ctx, Role } from "../src/lib/context";
 import { createLogger } from "../src/lib/logger";
-import * as identity from "../src/modules/identity/service";
 import type { AppRouter } from "../src/trpc/router";
+import { makeApiKey } from "./factories/api-keys";
+import { makeUser, type TestUser } from "./factories/users";
 import { OpenApiValidator } from "./openapi-validator";
 
-export type Role = "customer" | "staff" | "admin";
+export type { TestUser };
 
-export interface TestUser {
-  id: string;
-  email: string;
-  password: string;
-  /** A session token for this user. */
-  token: string;
-  /** `Authorization: Bearer <token>`, for either transport. */
+/** Someone a test acts as: a user from `t.user` or makeUser, or a key from makeApiKey. */
+export interface Credential {
+  actor: Actor;
   headers: Record<string, string>;
+}
+
+/** One caller on every path into the app: both transports with its credential, and services with its actor. */
+export interface Caller extends Credential {
+  trpc: TRPCClient<AppRouter>;
+  /** Checks every response against the OpenAPI document, as `t.rest` does. */
+  rest: RestClient;
+  ctx: Ctx;
 }
 
 export interface SentMail {
@@ -53,11 +59,15 @@ export interface TestApp {
   trpcWith(headers: Record<string, string>): TRPCClient<AppRouter>;
   /** REST calls over app.fetch; every response is checked against the OpenAPI document. */
   rest: RestClient;
-  /** A service context with a made-up actor. */
+  /** A service context with this actor (a guest by default); prefer `t.as(...).ctx` for a real one. */
   ctx(actor?: Actor): Ctx;
   sql: postgres.Sql;
-  /** A new account with this role, signed in (made through the service, so no rate limits apply). */
+  /** A new account with this role, signed in (tests/factories/users.ts). */
   user(role?: Role): Promise<TestUser>;
+  /** Calls as this user or API key. */
+  as(who: Credential): Caller;
+  /** Calls as a new API key with these scopes (tests/factories/api-keys.ts). */
+  asKey(scopes: Scope[]): Promise<Caller>;
   /** Runs every due job now (emails, ...). */
   runJobs(): Promise<void>;
   /** Mail the dev transport stored, oldest first. */
@@ -125,30 +135,33 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       ],
     });
 
-  const system = systemCtx(deps, "test");
-  let users = 0;
-  const user = async (role: Role = "customer"): Promise<TestUser> => {
-    const email = `${role}-${++users}-${name}@example.test`;
-    const password = `correct horse ${role} ${users}`;
-    const me = await identity.createAccount(system, { email, password, name: `${role} ${users}`, role });
-    const session = await identity.signIn(system, { email, password });
-    return { id: me.id, email, password, token: session.token, headers: { authorization: `Bearer ${session.token}` } };
-  };
+  const ctx = (actor: Actor = { kind: "guest" }): Ctx => ({ ...systemCtx(deps, "test"), actor });
+  const rest = new RestClient(app);
+  const as = ({ actor, headers }: Credential): Caller => ({
+    actor,
+    headers,
+    trpc: trpcWith(headers),
+    rest: rest.with(headers),
+    ctx: ctx(actor),
+  });
 
-  return {
+  const t: TestApp = {
     app,
     deps,
-    user,
+    user: (role) => makeUser(t, role),
+    as,
+    asKey: async (scopes) => as(await makeApiKey(t, scopes)),
     runJobs: () => runDueJobs(workerDeps(deps)),
     mails: () => readMails(mailDir),
     databaseUrl: url.toString(),
     trpc: trpcWith({}),
     trpcWith,
-    rest: new RestClient(app),
-    ctx: (actor = { kind: "guest" }) => ({ ...systemCtx(deps, "test"), actor }),
+    rest,
+    ctx,
     sql: deps.database.sql,
     close,
   };
+  return t;
 }
 
 export interface RestResponse<T = any> {
@@ -165,11 +178,20 @@ export interface RestRequest {
 }
 
 export class RestClient {
-  private validator: OpenApiValidator | null = null;
-  constructor(private readonly app: App) {}
+  constructor(
+    private readonly app: App,
+    /** Sent with every request; a request's own headers win. */
+    private readonly defaults: Record<string, string> = {},
+    private readonly validator = once(() => OpenApiValidator.load(app)),
+  ) {}
+
+  /** The same client sending these headers too, sharing its loaded validator. */
+  with(headers: Record<string, string>): RestClient {
+    return new RestClient(this.app, { ...this.defaults, ...headers }, this.validator);
+  }
 
   async request(method: string, path: string, req: RestRequest = {}): Promise<RestResponse> {
-    const headers: Record<string, string> = { ...req.headers };
+    const headers: Record<string, string> = { ...this.defaults, ...req.headers };
     let body: string | undefined = req.rawBody;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);
@@ -180,8 +202,7 @@ export class RestClient {
     const type = res.headers.get("content-type") ?? "";
     const parsed = type.includes("json") && text ? JSON.parse(text) : text;
     if (path.startsWith("/api/v1/") && path !== "/api/v1/openapi.json") {
-      this.validator ??= await OpenApiValidator.load(this.app);
-      this.validator.check(method, path, res.status, type, parsed);
+      (await this.validator()).check(method, path, res.status, type, parsed);
     }
     return { status: res.status, headers: res.headers, body: parsed };
   }
@@ -191,6 +212,15 @@ export class RestClient {
   patch = (path: string, body?: unknown, req?: RestRequest) => this.request("PATCH", path, { ...req, body });
   put = (path: string, body?: unknown, req?: RestRequest) => this.request("PUT", path, { ...req, body });
   delete = (path: string, req?: RestRequest) => this.request("DELETE", path, req);
+}
+
+/** `make`'s result, made on the first call only (the validator is loaded once per app). */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 /** The dev transport's .eml files, decoded enough for tests (plain-text bodies, quoted-printable). */

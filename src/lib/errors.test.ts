@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import { trpcError } from "../../tests/errors";
 import { useTestApp } from "../../tests/harness";
 import { AppError, clientError, toAppError } from "./errors";
-import { newId } from "./ids";
 
 const t = await useTestApp();
 const asAdmin = (await t.user("admin")).headers;
@@ -66,8 +65,9 @@ describe("database failures, translated in one place", () => {
 
   test("an admin whose account is gone meanwhile gets NOT_FOUND naming createdBy from createApiKey", async () => {
     const { createApiKey } = await import("../modules/api-keys/service");
-    const gone = t.ctx({ kind: "user", userId: newId(), role: "admin", sessionId: "s", via: "bearer" });
-    const { error } = await translated(createApiKey(gone, { name: "Orphan", scopes: ["catalog:write"] }));
+    const gone = await t.user("admin");
+    await t.sql`delete from users where id = ${gone.id}`;
+    const { error } = await translated(createApiKey(t.as(gone).ctx, { name: "Orphan", scopes: ["catalog:write"] }));
     expect(error.code).toBe("NOT_FOUND");
     expect(error.details?.errors?.[0]?.path).toBe("createdBy");
   });

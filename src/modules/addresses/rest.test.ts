@@ -1,22 +1,22 @@
 import { describe, expect, test } from "bun:test";
+import { homeAddress, makeAddress } from "../../../tests/factories/addresses";
 import { useTestApp } from "../../../tests/harness";
 import { newId } from "../../lib/ids";
 
 const t = await useTestApp();
 
-const home = { name: "Ada Lovelace", line1: "12 Rue de Rivoli", city: "Paris", postalCode: "75001", country: "FR" };
-
 /** A new signed-in customer, with REST calls that carry their session. */
 const customer = async () => {
   const u = await t.user();
-  const headers = u.headers;
+  const { rest, actor } = t.as(u);
   return {
     id: u.id,
-    list: () => t.rest.get("/api/v1/me/addresses", { headers }),
-    create: (body: unknown) => t.rest.post("/api/v1/me/addresses", body, { headers }),
-    get: (id: string) => t.rest.get(`/api/v1/me/addresses/${id}`, { headers }),
-    update: (id: string, body: unknown) => t.rest.patch(`/api/v1/me/addresses/${id}`, body, { headers }),
-    remove: (id: string) => t.rest.delete(`/api/v1/me/addresses/${id}`, { headers }),
+    actor,
+    list: () => rest.get("/api/v1/me/addresses"),
+    create: (body: unknown) => rest.post("/api/v1/me/addresses", body),
+    get: (id: string) => rest.get(`/api/v1/me/addresses/${id}`),
+    update: (id: string, body: unknown) => rest.patch(`/api/v1/me/addresses/${id}`, body),
+    remove: (id: string) => rest.delete(`/api/v1/me/addresses/${id}`),
   };
 };
 
@@ -29,7 +29,7 @@ const rowOf = async (id: string) => {
 describe("/api/v1/me/addresses", () => {
   test("create (201), list, get, update and delete (204) the caller's own address", async () => {
     const me = await customer();
-    const created = await me.create({ ...home, country: "fr" });
+    const created = await me.create({ ...homeAddress, country: "fr" });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ country: "FR", isDefaultShipping: true, isDefaultBilling: true });
     expect((await rowOf(created.body.id))?.user_id).toBe(me.id);
@@ -51,16 +51,16 @@ describe("/api/v1/me/addresses", () => {
 
   test("a new default billing address takes the flag from the first", async () => {
     const me = await customer();
-    const first = await me.create(home);
-    const second = await me.create({ ...home, name: "Work", isDefaultBilling: true });
+    const first = await me.create(homeAddress);
+    const second = await me.create({ ...homeAddress, name: "Work", isDefaultBilling: true });
     expect(second.body).toMatchObject({ isDefaultBilling: true, isDefaultShipping: false });
     expect((await me.get(first.body.id)).body).toMatchObject({ isDefaultBilling: false, isDefaultShipping: true });
   });
 
   test("the 21st address is a 409 problem and is not stored", async () => {
     const me = await customer();
-    for (let i = 0; i < 20; i++) expect((await me.create({ ...home, name: `Address ${i}` })).status).toBe(201);
-    const res = await me.create({ ...home, name: "One too many" });
+    for (let i = 0; i < 20; i++) expect((await me.create({ ...homeAddress, name: `Address ${i}` })).status).toBe(201);
+    const res = await me.create({ ...homeAddress, name: "One too many" });
     expect(res.status).toBe(409);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(res.body).toMatchObject({ code: "CONFLICT", detail: "An address book holds at most 20 addresses" });
@@ -71,10 +71,10 @@ describe("/api/v1/me/addresses", () => {
 describe("validation", () => {
   test('country "fr" is stored as FR; "France" is a 400 naming country', async () => {
     const me = await customer();
-    const ok = await me.create({ ...home, country: "fr" });
+    const ok = await me.create({ ...homeAddress, country: "fr" });
     const [row] = await t.sql`select country from addresses where id = ${ok.body.id}`;
     expect(row?.country).toBe("FR");
-    const bad = await me.create({ ...home, country: "France" });
+    const bad = await me.create({ ...homeAddress, country: "France" });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ path: "country" }] });
   });
@@ -89,7 +89,7 @@ describe("validation", () => {
   test("unknown fields in create and update bodies are refused, each named", async () => {
     const me = await customer();
     const other = await customer();
-    const create = await me.create({ ...home, userId: other.id, id: newId() });
+    const create = await me.create({ ...homeAddress, userId: other.id, id: newId() });
     expect(create.status).toBe(400);
     expect(create.body.errors).toEqual([
       { path: "userId", message: "Unknown field: userId" },
@@ -97,11 +97,11 @@ describe("validation", () => {
     ]);
     expect((await other.list()).body.items).toEqual([]);
 
-    const created = await me.create(home);
-    const update = await me.update(created.body.id, { id: newId(), userId: other.id });
+    const created = await makeAddress(t, me);
+    const update = await me.update(created.id, { id: newId(), userId: other.id });
     expect(update.status).toBe(400);
     expect(update.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["id", "userId"]);
-    expect((await rowOf(created.body.id))?.user_id).toBe(me.id);
+    expect((await rowOf(created.id))?.user_id).toBe(me.id);
   });
 
   test("an id that is not a uuid is a 400 naming id", async () => {
@@ -114,8 +114,8 @@ describe("validation", () => {
 
   test("an empty update of one's own address is a 400", async () => {
     const me = await customer();
-    const created = await me.create(home);
-    const res = await me.update(created.body.id, {});
+    const created = await makeAddress(t, me);
+    const res = await me.update(created.id, {});
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("VALIDATION_FAILED");
   });
@@ -123,9 +123,8 @@ describe("validation", () => {
 
 describe("ownership and access", () => {
   test("another customer's address is a 404 on get, update and delete, shaped like a missing one, and unchanged", async () => {
-    const owner = await customer();
-    const theirs = await owner.create(home);
-    const before = await rowOf(theirs.body.id);
+    const theirs = await makeAddress(t, await customer());
+    const before = await rowOf(theirs.id);
     const me = await customer();
 
     const missing = await me.get(newId());
@@ -134,22 +133,22 @@ describe("ownership and access", () => {
     const shape = ({ requestId: _, ...rest }: Record<string, unknown>) => rest;
 
     for (const res of [
-      await me.get(theirs.body.id),
-      await me.update(theirs.body.id, { city: "Stolen", isDefaultShipping: false }),
-      await me.update(theirs.body.id, {}),
-      await me.remove(theirs.body.id),
+      await me.get(theirs.id),
+      await me.update(theirs.id, { city: "Stolen", isDefaultShipping: false }),
+      await me.update(theirs.id, {}),
+      await me.remove(theirs.id),
     ]) {
       expect(res.status).toBe(404);
       expect(shape(res.body)).toEqual(shape(missing.body));
     }
-    expect(await rowOf(theirs.body.id)).toEqual(before);
+    expect(await rowOf(theirs.id)).toEqual(before);
   });
 
   test("a guest is a 401 on every route", async () => {
     const id = newId();
     for (const res of [
       await t.rest.get("/api/v1/me/addresses"),
-      await t.rest.post("/api/v1/me/addresses", home),
+      await t.rest.post("/api/v1/me/addresses", homeAddress),
       await t.rest.get(`/api/v1/me/addresses/${id}`),
       await t.rest.patch(`/api/v1/me/addresses/${id}`, { city: "Lyon" }),
       await t.rest.delete(`/api/v1/me/addresses/${id}`),

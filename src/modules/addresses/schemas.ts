@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { IdParam } from "../../lib/id-param";
 import { COUNTRY_CODES } from "./countries";
 
 /** How many addresses one customer's book may hold. */
@@ -75,9 +76,7 @@ export const AddressList = z
   .openapi("AddressList");
 export type AddressList = z.infer<typeof AddressList>;
 
-export const AddressIdInput = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "0190f5c4-7a1e-7c3b-9d2a-4b5c6d7e8f90" }),
-});
+export const AddressIdInput = IdParam;
 
 export const CreateAddressInput = z
   .strictObject({

@@ -1,20 +1,18 @@
 import { describe, expect, test } from "bun:test";
 import { serviceError } from "../../../tests/errors";
+import { homeAddress, makeAddress } from "../../../tests/factories/addresses";
 import { useTestApp } from "../../../tests/harness";
-import type { Ctx } from "../../lib/context";
 import { toAppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import * as addressBook from "./service";
 
 const t = await useTestApp();
 
-/** A new customer with a service context of their own (a real user, so foreign keys hold). */
-const customer = async (): Promise<Ctx & { userId: string }> => {
+/** A new customer's service context (a real user, so foreign keys hold), with their id. */
+const customer = async () => {
   const u = await t.user();
-  return { ...t.ctx({ kind: "user", userId: u.id, role: "customer", sessionId: "s", via: "bearer" }), userId: u.id };
+  return { ...t.as(u).ctx, userId: u.id };
 };
-
-const home = { name: "Ada Lovelace", line1: "12 Rue de Rivoli", city: "Paris", postalCode: "75001", country: "FR" };
 
 /** Opens every pooled connection, so concurrent calls really overlap instead of queueing for a connection. */
 const warmPool = () => Promise.all(Array.from({ length: 5 }, () => t.sql`select pg_sleep(0.02)`));
@@ -36,7 +34,7 @@ describe("createAddress", () => {
   test("stores the address for the caller, trimmed, with the country upper-cased", async () => {
     const me = await customer();
     const created = await addressBook.createAddress(me, {
-      ...home,
+      ...homeAddress,
       name: "  Ada Lovelace ",
       country: "fr",
       line2: "Bâtiment B",
@@ -56,29 +54,29 @@ describe("createAddress", () => {
 
   test("makes the first address the default for shipping and billing", async () => {
     const me = await customer();
-    const first = await addressBook.createAddress(me, home);
-    const second = await addressBook.createAddress(me, { ...home, name: "Work" });
+    const first = await addressBook.createAddress(me, homeAddress);
+    const second = await addressBook.createAddress(me, { ...homeAddress, name: "Work" });
     expect(first).toMatchObject({ isDefaultShipping: true, isDefaultBilling: true });
     expect(second).toMatchObject({ isDefaultShipping: false, isDefaultBilling: false });
   });
 
   test("a new default shipping address takes the flag from the old one and leaves billing alone", async () => {
     const me = await customer();
-    const first = await addressBook.createAddress(me, home);
-    const second = await addressBook.createAddress(me, { ...home, name: "Work", isDefaultShipping: true });
+    const first = await addressBook.createAddress(me, homeAddress);
+    const second = await addressBook.createAddress(me, { ...homeAddress, name: "Work", isDefaultShipping: true });
     expect(await defaultsOf(me.userId)).toEqual({ shipping: [second.id], billing: [first.id] });
   });
 
   test("stores blank optional lines as null", async () => {
     const me = await customer();
-    const created = await addressBook.createAddress(me, { ...home, line2: "  ", region: "", phone: "" });
+    const created = await addressBook.createAddress(me, { ...homeAddress, line2: "  ", region: "", phone: "" });
     expect(created).toMatchObject({ line2: null, region: null, phone: null });
   });
 
   test("refuses the 21st address with CONFLICT and writes nothing", async () => {
     const me = await customer();
-    for (let i = 0; i < 20; i++) await addressBook.createAddress(me, { ...home, name: `Address ${i}` });
-    const err = await serviceError(addressBook.createAddress(me, { ...home, name: "One too many" }));
+    for (let i = 0; i < 20; i++) await addressBook.createAddress(me, { ...homeAddress, name: `Address ${i}` });
+    const err = await serviceError(addressBook.createAddress(me, { ...homeAddress, name: "One too many" }));
     expect(err.code).toBe("CONFLICT");
     expect(err.message).toBe("An address book holds at most 20 addresses");
     expect(await countOf(me.userId)).toBe(20);
@@ -86,10 +84,10 @@ describe("createAddress", () => {
 
   test("lets exactly one of five concurrent creates take the 20th place", async () => {
     const me = await customer();
-    for (let i = 0; i < 19; i++) await addressBook.createAddress(me, { ...home, name: `Address ${i}` });
+    for (let i = 0; i < 19; i++) await addressBook.createAddress(me, { ...homeAddress, name: `Address ${i}` });
     await warmPool();
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, (_, i) => addressBook.createAddress(me, { ...home, name: `Racer ${i}` })),
+      Array.from({ length: 5 }, (_, i) => addressBook.createAddress(me, { ...homeAddress, name: `Racer ${i}` })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results) {
@@ -101,7 +99,10 @@ describe("createAddress", () => {
   test("gives only one of two concurrent first addresses the defaults", async () => {
     const me = await customer();
     await warmPool();
-    await Promise.all([addressBook.createAddress(me, home), addressBook.createAddress(me, { ...home, name: "Work" })]);
+    await Promise.all([
+      addressBook.createAddress(me, homeAddress),
+      addressBook.createAddress(me, { ...homeAddress, name: "Work" }),
+    ]);
     const defaults = await defaultsOf(me.userId);
     expect(defaults.shipping).toHaveLength(1);
     expect(defaults.billing).toEqual(defaults.shipping);
@@ -109,15 +110,15 @@ describe("createAddress", () => {
 
   test("counts each customer's book on its own", async () => {
     const full = await customer();
-    for (let i = 0; i < 20; i++) await addressBook.createAddress(full, { ...home, name: `Address ${i}` });
+    for (let i = 0; i < 20; i++) await addressBook.createAddress(full, { ...homeAddress, name: `Address ${i}` });
     const other = await customer();
-    expect((await addressBook.createAddress(other, home)).isDefaultShipping).toBe(true);
+    expect((await addressBook.createAddress(other, homeAddress)).isDefaultShipping).toBe(true);
   });
 
   test("refuses a country that is not an ISO 3166-1 code, naming country", async () => {
     const me = await customer();
     for (const country of ["France", "XX", "F"]) {
-      await expect(addressBook.createAddress(me, { ...home, country })).rejects.toThrow(/country/);
+      await expect(addressBook.createAddress(me, { ...homeAddress, country })).rejects.toThrow(/country/);
     }
     expect(await countOf(me.userId)).toBe(0);
   });
@@ -125,17 +126,17 @@ describe("createAddress", () => {
   test("rejects fields outside the schema (no mass assignment)", async () => {
     const me = await customer();
     const other = await customer();
-    const input = { ...home, userId: other.userId, id: newId() } as never;
+    const input = { ...homeAddress, userId: other.userId, id: newId() } as never;
     await expect(addressBook.createAddress(me, input)).rejects.toThrow(/Unrecognized key/);
     expect(await countOf(other.userId)).toBe(0);
   });
 
   test("refuses a guest with UNAUTHENTICATED and an API key with FORBIDDEN", async () => {
-    expect((await serviceError(addressBook.createAddress(t.ctx({ kind: "guest" }), home))).code).toBe(
+    expect((await serviceError(addressBook.createAddress(t.ctx({ kind: "guest" }), homeAddress))).code).toBe(
       "UNAUTHENTICATED",
     );
-    const key = t.ctx({ kind: "apiKey", keyId: newId(), scopes: ["customers:read"] });
-    expect((await serviceError(addressBook.createAddress(key, home))).code).toBe("FORBIDDEN");
+    const key = (await t.asKey(["customers:read"])).ctx;
+    expect((await serviceError(addressBook.createAddress(key, homeAddress))).code).toBe("FORBIDDEN");
   });
 });
 
@@ -143,9 +144,9 @@ describe("listAddresses", () => {
   test("lists only the caller's addresses, oldest first, with a null cursor", async () => {
     const me = await customer();
     const other = await customer();
-    const a = await addressBook.createAddress(me, { ...home, name: "A" });
-    const b = await addressBook.createAddress(me, { ...home, name: "B" });
-    await addressBook.createAddress(other, { ...home, name: "Not mine" });
+    const a = await makeAddress(t, me, { name: "A" });
+    const b = await makeAddress(t, me, { name: "B" });
+    await makeAddress(t, other, { name: "Not mine" });
     const list = await addressBook.listAddresses(me);
     expect(list.items.map((x) => x.id)).toEqual([a.id, b.id]);
     expect(list.nextCursor).toBeNull();
@@ -159,13 +160,13 @@ describe("listAddresses", () => {
 describe("getAddress", () => {
   test("returns the caller's address", async () => {
     const me = await customer();
-    const created = await addressBook.createAddress(me, home);
+    const created = await makeAddress(t, me);
     expect(await addressBook.getAddress(me, { id: created.id })).toEqual(created);
   });
 
   test("answers NOT_FOUND alike for another customer's address and a missing one", async () => {
     const me = await customer();
-    const theirs = await addressBook.createAddress(await customer(), home);
+    const theirs = await makeAddress(t, await customer());
     const foreign = await serviceError(addressBook.getAddress(me, { id: theirs.id }));
     const missing = await serviceError(addressBook.getAddress(me, { id: newId() }));
     expect(foreign).toMatchObject({ code: "NOT_FOUND", message: "Address not found" });
@@ -176,7 +177,7 @@ describe("getAddress", () => {
 describe("updateAddress", () => {
   test("changes the given fields, clears nullable ones with null, and moves updatedAt", async () => {
     const me = await customer();
-    const created = await addressBook.createAddress(me, { ...home, line2: "Flat 3", phone: "+44 20 7946 0000" });
+    const created = await makeAddress(t, me, { line2: "Flat 3", phone: "+44 20 7946 0000" });
     const updated = await addressBook.updateAddress(me, { id: created.id, city: "Lyon", line2: null, country: "gb" });
     expect(updated).toMatchObject({ city: "Lyon", line2: null, country: "GB", phone: "+44 20 7946 0000" });
     expect(updated.name).toBe(created.name);
@@ -186,8 +187,8 @@ describe("updateAddress", () => {
 
   test("making an address the default billing one clears the flag on the previous default", async () => {
     const me = await customer();
-    const first = await addressBook.createAddress(me, home);
-    const second = await addressBook.createAddress(me, { ...home, name: "Work" });
+    const first = await makeAddress(t, me);
+    const second = await makeAddress(t, me, { name: "Work" });
     const updated = await addressBook.updateAddress(me, { id: second.id, isDefaultBilling: true });
     expect(updated).toMatchObject({ isDefaultBilling: true, isDefaultShipping: false });
     expect(await defaultsOf(me.userId)).toEqual({ shipping: [first.id], billing: [second.id] });
@@ -195,14 +196,14 @@ describe("updateAddress", () => {
 
   test("unsetting a default leaves the customer without one", async () => {
     const me = await customer();
-    const first = await addressBook.createAddress(me, home);
+    const first = await makeAddress(t, me);
     await addressBook.updateAddress(me, { id: first.id, isDefaultShipping: false });
     expect(await defaultsOf(me.userId)).toEqual({ shipping: [], billing: [first.id] });
   });
 
   test("another customer's address is NOT_FOUND and stays unchanged", async () => {
     const me = await customer();
-    const theirs = await addressBook.createAddress(await customer(), home);
+    const theirs = await makeAddress(t, await customer());
     const err = await serviceError(
       addressBook.updateAddress(me, { id: theirs.id, city: "Stolen", isDefaultShipping: true }),
     );
@@ -213,14 +214,14 @@ describe("updateAddress", () => {
 
   test("refuses an empty change with VALIDATION_FAILED", async () => {
     const me = await customer();
-    const created = await addressBook.createAddress(me, home);
+    const created = await makeAddress(t, me);
     expect((await serviceError(addressBook.updateAddress(me, { id: created.id }))).code).toBe("VALIDATION_FAILED");
   });
 
   test("rejects userId in the change (no moving an address to another book)", async () => {
     const me = await customer();
     const other = await customer();
-    const created = await addressBook.createAddress(me, home);
+    const created = await makeAddress(t, me);
     const input = { id: created.id, userId: other.userId } as never;
     await expect(addressBook.updateAddress(me, input)).rejects.toThrow(/Unrecognized key/);
     expect(await countOf(me.userId)).toBe(1);
@@ -230,8 +231,8 @@ describe("updateAddress", () => {
 describe("deleteAddress", () => {
   test("removes the address; removing the default leaves no default", async () => {
     const me = await customer();
-    const first = await addressBook.createAddress(me, home);
-    const second = await addressBook.createAddress(me, { ...home, name: "Work" });
+    const first = await makeAddress(t, me);
+    const second = await makeAddress(t, me, { name: "Work" });
     await addressBook.deleteAddress(me, { id: first.id });
     expect((await addressBook.listAddresses(me)).items.map((a) => a.id)).toEqual([second.id]);
     expect(await defaultsOf(me.userId)).toEqual({ shipping: [], billing: [] });
@@ -239,7 +240,7 @@ describe("deleteAddress", () => {
 
   test("another customer's address is NOT_FOUND and survives", async () => {
     const me = await customer();
-    const theirs = await addressBook.createAddress(await customer(), home);
+    const theirs = await makeAddress(t, await customer());
     expect((await serviceError(addressBook.deleteAddress(me, { id: theirs.id }))).code).toBe("NOT_FOUND");
     const [row] = await t.sql`select count(*)::int as n from addresses where id = ${theirs.id}`;
     expect(row?.n).toBe(1);

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { IdParam } from "../../lib/id-param";
 import { PageQuery, page } from "../../lib/pagination";
 import { ScopeSchema } from "../identity/schemas";
 
@@ -44,6 +45,4 @@ export const CreatedApiKey = z
   .openapi("CreatedApiKey");
 export type CreatedApiKey = z.infer<typeof CreatedApiKey>;
 
-export const RevokeApiKeyInput = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "01a20160-0000-7000-8000-000000000000" }),
-});
+export const RevokeApiKeyInput = IdParam;

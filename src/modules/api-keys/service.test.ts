@@ -1,12 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { serviceError } from "../../../tests/errors";
+import { makeApiKey } from "../../../tests/factories/api-keys";
 import { useTestApp } from "../../../tests/harness";
 import { hashToken } from "../../lib/tokens";
 import * as apiKeys from "./service";
 
 const t = await useTestApp();
 const adminUser = await t.user("admin");
-const admin = t.ctx({ kind: "user", userId: adminUser.id, role: "admin", sessionId: "s", via: "bearer" });
+const admin = t.as(adminUser).ctx;
 
 /** The fields a service's own schema refused (reported as VALIDATION_FAILED). */
 const invalidPaths = async (p: Promise<unknown>): Promise<string[]> =>
@@ -69,6 +70,14 @@ describe("listApiKeys", () => {
     expect([...first.items, ...second.items].map((k) => k.id)).toEqual([newer, older]);
   });
 
+  test("lists revoked keys too, with the time they were revoked", async () => {
+    const revoked = await makeApiKey(t, ["catalog:read"], { revoked: true });
+    const page = await apiKeys.listApiKeys(admin, { limit: 100 });
+    expect(Date.parse(page.items.find((k) => k.id === revoked.id)?.revokedAt ?? "")).toBeGreaterThan(
+      Date.now() - 60_000,
+    );
+  });
+
   test("refuses a cursor it did not make with VALIDATION_FAILED naming cursor", async () => {
     const err = await serviceError(apiKeys.listApiKeys(admin, { cursor: "bm90IGEgY3Vyc29y" }));
     expect(err.code).toBe("VALIDATION_FAILED");
@@ -94,11 +103,10 @@ describe("revokeApiKey", () => {
 });
 
 describe("access", () => {
-  const staffCtx = t.ctx({ kind: "user", userId: adminUser.id, role: "staff", sessionId: "s", via: "bearer" });
-  const keyCtx = t.ctx({ kind: "apiKey", keyId: "k", scopes: ["catalog:read", "customers:read"] });
-
   test("refuses staff and API keys with FORBIDDEN, guests with UNAUTHENTICATED", async () => {
-    for (const ctx of [staffCtx, keyCtx]) {
+    const staff = t.as(await t.user("staff")).ctx;
+    const key = (await t.asKey(["catalog:read", "customers:read"])).ctx;
+    for (const ctx of [staff, key]) {
       expect((await serviceError(apiKeys.createApiKey(ctx, { name: "x", scopes: ["catalog:read"] }))).code).toBe(
         "FORBIDDEN",
       );

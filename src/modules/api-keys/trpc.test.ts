@@ -3,8 +3,8 @@ import { trpcError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
 
 const t = await useTestApp();
-const admin = t.trpcWith((await t.user("admin")).headers);
-const staff = t.trpcWith((await t.user("staff")).headers);
+const admin = t.as(await t.user("admin")).trpc;
+const staff = t.as(await t.user("staff")).trpc;
 
 describe("admin.apiKeys over tRPC", () => {
   test("admin creates, lists and revokes a key; the revoked key is then refused", async () => {
@@ -44,13 +44,8 @@ describe("admin.apiKeys access", () => {
   });
 
   test("an API key is FORBIDDEN to create keys", async () => {
-    const { secret } = await admin.admin.apiKeys.create.mutate({ name: "Parent", scopes: ["customers:read"] });
-    const err = await trpcError(
-      t.trpcWith({ authorization: `Bearer ${secret}` }).admin.apiKeys.create.mutate({
-        name: "Child",
-        scopes: ["catalog:read"],
-      }),
-    );
+    const parent = await t.asKey(["customers:read"]);
+    const err = await trpcError(parent.trpc.admin.apiKeys.create.mutate({ name: "Child", scopes: ["catalog:read"] }));
     expect(err.data.code).toBe("FORBIDDEN");
   });
 

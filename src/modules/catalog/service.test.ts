@@ -8,13 +8,12 @@ import type { CategoryTree } from "./schemas";
 import * as catalog from "./service";
 
 const t = await useTestApp();
-const staffUser = await t.user("staff");
-const admin = t.ctx({ kind: "user", userId: staffUser.id, role: "staff", sessionId: "s", via: "bearer" });
+const staff = t.as(await t.user("staff")).ctx;
 const guest = t.ctx({ kind: "guest" });
 
 describe("createCategory", () => {
   test("creates a root category with a slug made from its name", async () => {
-    const created = await catalog.createCategory(admin, { name: "Women's Shoes & Boots" });
+    const created = await catalog.createCategory(staff, { name: "Women's Shoes & Boots" });
     expect(created).toMatchObject({
       name: "Women's Shoes & Boots",
       slug: "womens-shoes-boots",
@@ -25,15 +24,15 @@ describe("createCategory", () => {
   });
 
   test("refuses a slug another category has with CONFLICT naming slug", async () => {
-    await catalog.createCategory(admin, { name: "Bags", slug: "bags" });
-    const err = await serviceError(catalog.createCategory(admin, { name: "More bags", slug: "bags" }));
+    await catalog.createCategory(staff, { name: "Bags", slug: "bags" });
+    const err = await serviceError(catalog.createCategory(staff, { name: "More bags", slug: "bags" }));
     expect(err.code).toBe("CONFLICT");
     expect(err.details?.errors).toEqual([{ path: "slug", message: "Already taken" }]);
   });
 
   test("refuses a parent that does not exist, naming parentId, and writes nothing", async () => {
     const err = await serviceError(
-      catalog.createCategory(admin, { name: "Orphan", parentId: "01a20160-0000-7000-8000-000000000000" }),
+      catalog.createCategory(staff, { name: "Orphan", parentId: "01a20160-0000-7000-8000-000000000000" }),
     );
     expect(err.code).toBe("VALIDATION_FAILED");
     expect(err.details?.errors?.[0]?.path).toBe("parentId");
@@ -43,7 +42,7 @@ describe("createCategory", () => {
 
   test("rejects fields outside the schema (no mass assignment)", async () => {
     const input = { name: "Sneaky", id: "01a20160-0000-7000-8000-000000000001" } as never;
-    await expect(catalog.createCategory(admin, input)).rejects.toThrow(/Unrecognized key/);
+    await expect(catalog.createCategory(staff, input)).rejects.toThrow(/Unrecognized key/);
   });
 
   test("refuses a guest with UNAUTHENTICATED", async () => {
@@ -54,10 +53,10 @@ describe("createCategory", () => {
 
 describe("listCategoryTree", () => {
   test("nests children under parents, ordered by position then name", async () => {
-    const root = await catalog.createCategory(admin, { name: "Garden", slug: "garden", position: 5 });
-    await catalog.createCategory(admin, { name: "Tools", parentId: root.id, position: 2 });
-    await catalog.createCategory(admin, { name: "Plants", parentId: root.id, position: 1 });
-    await catalog.createCategory(admin, { name: "Bulbs", parentId: root.id, position: 1 });
+    const root = await catalog.createCategory(staff, { name: "Garden", slug: "garden", position: 5 });
+    await catalog.createCategory(staff, { name: "Tools", parentId: root.id, position: 2 });
+    await catalog.createCategory(staff, { name: "Plants", parentId: root.id, position: 1 });
+    await catalog.createCategory(staff, { name: "Bulbs", parentId: root.id, position: 1 });
 
     const tree = await catalog.listCategoryTree(guest);
     const garden = tree.items.find((c) => c.slug === "garden");
@@ -67,7 +66,7 @@ describe("listCategoryTree", () => {
 
   test("shows a new category at once, although the tree is cached", async () => {
     const before = await catalog.listCategoryTree(guest);
-    await catalog.createCategory(admin, { name: "Fresh", slug: "fresh" });
+    await catalog.createCategory(staff, { name: "Fresh", slug: "fresh" });
     const after = await catalog.listCategoryTree(guest);
     expect(before.items.some((c) => c.slug === "fresh")).toBe(false);
     expect(after.items.some((c) => c.slug === "fresh")).toBe(true);
@@ -76,9 +75,9 @@ describe("listCategoryTree", () => {
 
 describe("getCategory", () => {
   test("finds a category by id and by slug, with its breadcrumb and children", async () => {
-    const a = await catalog.createCategory(admin, { name: "Level A", slug: "level-a" });
-    const b = await catalog.createCategory(admin, { name: "Level B", slug: "level-b", parentId: a.id });
-    const c = await catalog.createCategory(admin, { name: "Level C", slug: "level-c", parentId: b.id });
+    const a = await catalog.createCategory(staff, { name: "Level A", slug: "level-a" });
+    const b = await catalog.createCategory(staff, { name: "Level B", slug: "level-b", parentId: a.id });
+    const c = await catalog.createCategory(staff, { name: "Level C", slug: "level-c", parentId: b.id });
 
     const bySlug = await catalog.getCategory(guest, { idOrSlug: "level-c" });
     expect(bySlug.id).toBe(c.id);

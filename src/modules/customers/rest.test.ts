@@ -159,13 +159,9 @@ describe("PATCH /api/v1/admin/customers/{id}", () => {
   });
 
   test("an API key cannot update accounts, even with customers:read: 403", async () => {
-    const created = await t.rest.post(
-      "/api/v1/admin/api-keys",
-      { name: "reader", scopes: ["customers:read"] },
-      { headers: asAdmin },
-    );
+    const reader = await t.asKey(["customers:read"]);
     const c = await t.user();
-    const res = await patch(c.id, { disabled: true }, { authorization: `Bearer ${created.body.secret}` });
+    const res = await patch(c.id, { disabled: true }, reader.headers);
     expect(res.status).toBe(403);
     expect((await me(c.headers)).status).toBe(200);
   });

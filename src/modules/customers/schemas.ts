@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { IdParam } from "../../lib/id-param";
 import { PageQuery, page } from "../../lib/pagination";
 import { Me, Role } from "../identity/schemas";
 
@@ -20,9 +21,7 @@ export const ListCustomersInput = PageQuery.extend({
   role: Role.optional(),
 });
 
-export const CustomerIdInput = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "01a20160-0000-7000-8000-000000000000" }),
-});
+export const CustomerIdInput = IdParam;
 
 const Change = z.strictObject({
   role: Role.optional().openapi({ description: "Admins only; the account's sessions end" }),

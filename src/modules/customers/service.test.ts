@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { serviceError } from "../../../tests/errors";
-import { type TestUser, useTestApp } from "../../../tests/harness";
-import type { Actor, Role } from "../../lib/context";
+import { makeUser } from "../../../tests/factories/users";
+import { useTestApp } from "../../../tests/harness";
 import { toAppError } from "../../lib/errors";
 import * as customers from "./service";
 
@@ -10,10 +10,8 @@ const people = {
   admin: await t.user("admin"),
   staff: await t.user("staff"),
 };
-const as = (user: TestUser, role: Role) =>
-  t.ctx({ kind: "user", userId: user.id, role, sessionId: "s", via: "bearer" } satisfies Actor);
-const admin = as(people.admin, "admin");
-const staff = as(people.staff, "staff");
+const admin = t.as(people.admin).ctx;
+const staff = t.as(people.staff).ctx;
 
 const sessionsOf = async (userId: string) =>
   (await t.sql`select count(*)::int as n from sessions where user_id = ${userId}`)[0]?.n;
@@ -21,8 +19,7 @@ const sessionsOf = async (userId: string) =>
 describe("listCustomers", () => {
   test("finds by part of the email or name, any case, newest first", async () => {
     const a = await t.user();
-    const b = await t.user();
-    await t.sql`update users set name = 'Grace HOPPER' where id = ${b.id}`;
+    const b = await makeUser(t, "customer", { name: "Grace HOPPER" });
     const byEmail = await customers.listCustomers(staff, { q: a.email.slice(0, 12).toUpperCase() });
     expect(byEmail.items.map((c) => c.id)).toContain(a.id);
     const byName = await customers.listCustomers(staff, { q: "grace hop" });
@@ -30,8 +27,7 @@ describe("listCustomers", () => {
   });
 
   test("treats % and _ in q as themselves, not as wildcards", async () => {
-    const c = await t.user();
-    await t.sql`update users set name = '100% cotton_fan' where id = ${c.id}`;
+    const c = await makeUser(t, "customer", { name: "100% cotton_fan" });
     expect((await customers.listCustomers(staff, { q: "%" })).items.map((x) => x.id)).toEqual([c.id]);
     expect((await customers.listCustomers(staff, { q: "n_f" })).items.map((x) => x.id)).toEqual([c.id]);
     expect((await customers.listCustomers(staff, { q: "co_ton" })).items).toEqual([]);
@@ -52,17 +48,17 @@ describe("listCustomers", () => {
   });
 
   test("an API key needs customers:read: without it FORBIDDEN naming the scope", async () => {
-    const without = t.ctx({ kind: "apiKey", keyId: "k", scopes: ["catalog:read"] });
+    const without = (await t.asKey(["catalog:read"])).ctx;
     const err = await serviceError(customers.listCustomers(without, {}));
     expect(err.code).toBe("FORBIDDEN");
     expect(err.details?.missingScope).toBe("customers:read");
-    const withScope = t.ctx({ kind: "apiKey", keyId: "k", scopes: ["customers:read"] });
+    const withScope = (await t.asKey(["customers:read"])).ctx;
     expect((await customers.listCustomers(withScope, { limit: 1 })).items).toHaveLength(1);
   });
 
   test("a customer is FORBIDDEN, a guest UNAUTHENTICATED", async () => {
     const customer = await t.user();
-    expect((await serviceError(customers.listCustomers(as(customer, "customer"), {}))).code).toBe("FORBIDDEN");
+    expect((await serviceError(customers.listCustomers(t.as(customer).ctx, {}))).code).toBe("FORBIDDEN");
     expect((await serviceError(customers.listCustomers(t.ctx(), {}))).code).toBe("UNAUTHENTICATED");
   });
 });
@@ -146,8 +142,8 @@ describe("updateCustomer", () => {
     const a = await t.user("admin");
     const b = await t.user("admin");
     const results = await Promise.allSettled([
-      customers.updateCustomer(as(a, "admin"), { id: b.id, role: "customer" }),
-      customers.updateCustomer(as(b, "admin"), { id: a.id, role: "customer" }),
+      customers.updateCustomer(t.as(a).ctx, { id: b.id, role: "customer" }),
+      customers.updateCustomer(t.as(b).ctx, { id: a.id, role: "customer" }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
     const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -158,7 +154,7 @@ describe("updateCustomer", () => {
 
   test("an API key is FORBIDDEN even with customers:read", async () => {
     const c = await t.user();
-    const key = t.ctx({ kind: "apiKey", keyId: "k", scopes: ["customers:read"] });
+    const key = (await t.asKey(["customers:read"])).ctx;
     expect((await serviceError(customers.updateCustomer(key, { id: c.id, disabled: true }))).code).toBe("FORBIDDEN");
   });
 

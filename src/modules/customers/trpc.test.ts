@@ -3,9 +3,9 @@ import { trpcError } from "../../../tests/errors";
 import { useTestApp } from "../../../tests/harness";
 
 const t = await useTestApp();
-const admin = t.trpcWith((await t.user("admin")).headers);
+const admin = t.as(await t.user("admin")).trpc;
 const staffUser = await t.user("staff");
-const staff = t.trpcWith(staffUser.headers);
+const staff = t.as(staffUser).trpc;
 
 describe("admin.customers over tRPC", () => {
   test("lists with cursors through every page", async () => {
@@ -32,7 +32,7 @@ describe("admin.customers over tRPC", () => {
     const c = await t.user();
     const promoted = await admin.admin.customers.update.mutate({ id: c.id, role: "staff" });
     expect(promoted.role).toBe("staff");
-    const err = await trpcError(t.trpcWith(c.headers).me.get.query());
+    const err = await trpcError(t.as(c).trpc.me.get.query());
     expect(err.data.code).toBe("UNAUTHENTICATED");
     const disabled = await admin.admin.customers.update.mutate({ id: c.id, disabled: true });
     expect(disabled).toMatchObject({ role: "staff", disabled: true });
@@ -74,7 +74,7 @@ describe("admin.customers access", () => {
   });
 
   test("a customer is FORBIDDEN and a guest UNAUTHENTICATED", async () => {
-    const customer = t.trpcWith((await t.user()).headers);
+    const customer = t.as(await t.user()).trpc;
     expect((await trpcError(customer.admin.customers.list.query({}))).data.code).toBe("FORBIDDEN");
     expect((await trpcError(t.trpc.admin.customers.list.query({}))).data.code).toBe("UNAUTHENTICATED");
   });
