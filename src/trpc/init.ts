@@ -1,5 +1,4 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { requireAdmin, requireStaff, requireUser } from "../lib/access";
 import { AppError, clientError, ERROR_CODES, toAppError } from "../lib/errors";
 import type { TrpcCtx } from "./context";
 
@@ -33,20 +32,3 @@ const translateErrors = t.middleware(async ({ ctx, next, path }) => {
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(translateErrors);
-
-// The tiers give an early, documented 401/403; the service checks again (style.md "Authorization").
-/** A signed-in customer, staff or admin. */
-export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
-  requireUser(ctx.actor);
-  return next();
-});
-/** Staff or admin. */
-export const staffProcedure = publicProcedure.use(({ ctx, next }) => {
-  requireStaff(ctx.actor);
-  return next();
-});
-/** Admin only. */
-export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
-  requireAdmin(ctx.actor);
-  return next();
-});
