@@ -67,14 +67,6 @@ export function createApp(deps: AppDeps) {
   app.use((c, next) => (MUTATING.has(c.req.method) ? limitBody(c, next) : next()));
 
   app.use(requestContext(deps));
-  app.use("/api/*", async (c, next) => {
-    const type = c.req.header("content-type");
-    const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
-    if (MUTATING.has(c.req.method) && hasBody && !/^application\/([\w.+-]*\+)?json\b/i.test(type ?? "")) {
-      return problem(c, new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json"));
-    }
-    await next();
-  });
 
   app.route("/", healthRoutes({ ...deps }));
   app.route("/", createRestApp());

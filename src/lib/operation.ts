@@ -49,6 +49,12 @@ export interface RestBinding {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** Request headers that belong to the input (a webhook's signature), keys lower-case. */
+  headers?: z.ZodObject;
+  /** A body that is not JSON (a signed webhook, a CSV upload): its media type, and the input field that gets the raw text. */
+  consumes?: { contentType: string; field: string };
+  /** A response that is not JSON (CSV, NDJSON): its media type; the output is the body, a string or a stream. */
+  produces?: string;
 }
 
 /** What the transports do besides answering the output: the session cookie after sign-in or sign-out. */

@@ -22,7 +22,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   404: "Not found",
   409: "Conflicts with the current state",
   413: "Body too large",
-  415: "Body is not JSON",
+  415: "The body is not of the media type the operation reads",
   422: "Idempotency-Key reused with a different request",
   429: "Rate limited: see Retry-After and RateLimit-* headers",
   500: "Unexpected error (logged with the request id; the body names no cause)",

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { secureCookies } from "../http/request-context";
 import { runOperation } from "../http/run-operation";
+import { AppError } from "../lib/errors";
 import { type Access, type AnyOperation, checkAccess, type RestBinding } from "../lib/operation";
 import type { RestApp, RestEnv } from "./env";
 import {
@@ -21,15 +22,17 @@ export function registerOperations(app: RestApp, operations: AnyOperation[]): vo
   }
 }
 
-/** Where each part of the input comes from: the path, the query string or the JSON body. */
+/** Where each part of the input comes from: the path, the query string, headers or the body. */
 function inputParts(op: AnyOperation, rest: RestBinding) {
-  if (rest.params || rest.query || rest.body || !op.input)
-    return { params: rest.params, query: rest.query, body: rest.body };
-  return rest.method === "get" ? { query: op.input } : { body: op.input };
+  const headers = op.idempotent ? IdempotencyKeyHeader.extend(rest.headers?.shape ?? {}) : rest.headers;
+  if (rest.params || rest.query || rest.body || rest.consumes || !op.input) {
+    return { params: rest.params, query: rest.query, body: rest.body, headers };
+  }
+  return rest.method === "get" ? { query: op.input, headers } : { body: op.input, headers };
 }
 
 function routeFor(op: AnyOperation, rest: RestBinding) {
-  const { params, query, body } = inputParts(op, rest);
+  const { params, query, body, headers } = inputParts(op, rest);
   const implied = [
     ...(op.input ? [400 as const] : []),
     ...(op.access.who === "anyone" ? [] : [401 as const, 403 as const]),
@@ -44,30 +47,36 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     ...(rest.description && { description: rest.description }),
     ...(op.access.who !== "anyone" && { security: securityOf(op.access) }),
     // The guard runs before the input is validated: a caller without access learns nothing about the body.
-    middleware: [guard(op.access)],
+    middleware: [guard(op.access), mediaType(rest.consumes?.contentType ?? "application/json")],
     request: {
-      ...(op.idempotent && { headers: IdempotencyKeyHeader }),
+      ...(headers && { headers }),
       ...(params && { params: params as z.ZodObject }),
       ...(query && { query: query as z.ZodObject }),
       ...(body && { body: jsonBody(body) }),
+      ...(rest.consumes && { body: textBody(rest.consumes.contentType) }),
     },
     responses: {
-      ...(rest.status === 204 || !op.output
-        ? { [rest.status]: { description: rest.responds } }
-        : { [rest.status]: jsonResponse(op.output, rest.responds) }),
-      ...problemResponses(...implied, ...(rest.errors ?? [])),
+      [rest.status]: successResponse(op, rest),
+      ...problemResponses(...implied, ...(rest.consumes || body ? [415 as const] : []), ...(rest.errors ?? [])),
     },
   });
 }
 
 function handlerFor(op: AnyOperation, rest: RestBinding) {
-  const { params, query, body } = inputParts(op, rest);
+  const { params, query, body, headers } = inputParts(op, rest);
   return async (c: Context<RestEnv>) => {
     const valid = (target: string) => (c.req.valid as (t: string) => object).call(c.req, target);
+    const { "idempotency-key": key, ...fromHeaders } = (headers ? valid("header") : {}) as Record<string, string>;
+    const raw = rest.consumes && { [rest.consumes.field]: await c.req.text() };
     const input = op.input
-      ? { ...(params && valid("param")), ...(query && valid("query")), ...(body && valid("json")) }
+      ? {
+          ...(params && valid("param")),
+          ...(query && valid("query")),
+          ...(body && valid("json")),
+          ...(rest.headers && fromHeaders),
+          ...raw,
+        }
       : undefined;
-    const key = op.idempotent ? (valid("header") as { "idempotency-key"?: string })["idempotency-key"] : undefined;
     const output = await runOperation(
       c.get("ctx"),
       op,
@@ -79,9 +88,39 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
       },
       key,
     );
-    return rest.status === 204 || !op.output ? c.body(null, rest.status) : c.json(output as object, rest.status);
+    if (rest.status === 204 || !op.output) return c.body(null, rest.status);
+    if (rest.produces) return c.body(output as string, rest.status, { "Content-Type": rest.produces });
+    return c.json(output as object, rest.status);
   };
 }
+
+function successResponse(op: AnyOperation, rest: RestBinding) {
+  if (rest.status === 204 || !op.output) return { description: rest.responds };
+  if (rest.produces) {
+    return { description: rest.responds, content: { [rest.produces]: { schema: { type: "string" as const } } } };
+  }
+  return jsonResponse(op.output, rest.responds);
+}
+
+const textBody = (contentType: string) => ({
+  required: true,
+  content: { [contentType]: { schema: { type: "string" as const } } },
+});
+
+/** A body, when there is one, must be of the media type the operation reads (415 otherwise). */
+const mediaType = (expected: string) => {
+  const accepts =
+    expected === "application/json"
+      ? (type: string) => /^application\/([\w.+-]*\+)?json\b/i.test(type)
+      : (type: string) => type.toLowerCase().startsWith(expected);
+  return createMiddleware<RestEnv>(async (c, next) => {
+    const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
+    if (hasBody && !accepts(c.req.header("content-type") ?? "")) {
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Send the body as ${expected}`);
+    }
+    await next();
+  });
+};
 
 const guard = (access: Access) =>
   createMiddleware<RestEnv>(async (c, next) => {
