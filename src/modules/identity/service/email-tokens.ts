@@ -10,6 +10,7 @@ import { assertStrongPassword, hashPassword } from "../passwords";
 import { PasswordResetConfirmInput, PasswordResetInput, VerifyEmailInput } from "../schemas";
 import { purgeExpiredSessions, revokeAllSessions } from "../sessions";
 import { hashToken, randomToken } from "../tokens";
+import { userChanged } from "../versions";
 
 type Purpose = "verify_email" | "reset_password";
 const LIFETIME_HOURS: Record<Purpose, number> = { verify_email: 24, reset_password: 1 };
@@ -68,6 +69,7 @@ export async function verifyEmail(ctx: Ctx, raw: z.input<typeof VerifyEmailInput
       .update(users)
       .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
       .where(eq(users.id, userId));
+    tx.afterCommit(() => userChanged(tx, userId));
   });
 }
 
