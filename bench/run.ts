@@ -26,7 +26,8 @@ const HELP = `Usage: bun run bench [--rounds n] [--duration s] [--warmup s] [--c
   --duration     measured seconds per target and round (BENCH_DURATION, default 5, 1-600)
   --warmup       warm-up seconds per target, unmeasured (BENCH_WARMUP, default 2, 0-120)
   --connections  concurrent keep-alive connections      (BENCH_CONNECTIONS, default 50, 1-1000)
-  --only         comma-separated targets: bare,health,categories,trpc (default all)
+  --only         comma-separated targets: bare,health,categories,trpc,me,customers-key,customers-session
+                 (default all)
   --runner       load generator (BENCH_RUNNER): bun = autocannon in this process (default),
                  node = autocannon's CLI under node, wrk = wrk from PATH (sub-ms latencies)
   --log-level    the server's LOG_LEVEL (BENCH_LOG_LEVEL, default warn)
@@ -189,12 +190,14 @@ async function get200(url: string): Promise<string> {
 
 // ---------------------------------------------------------------- load
 
-const TARGET_KEYS = ["bare", "health", "categories", "trpc"];
+const TARGET_KEYS = ["bare", "health", "categories", "trpc", "me", "customers-key", "customers-session"];
 
 interface Target {
   key: string;
   label: string;
   url: string;
+  /** Sent with every request (the credentials of the signed-in targets). */
+  headers?: Record<string, string>;
 }
 
 interface Measured {
@@ -237,7 +240,10 @@ interface Sample {
   raw: unknown;
 }
 
-type Driver = (url: string, seconds: number, connections: number, onTick: () => void) => Promise<Sample>;
+type Driver = (target: Target, seconds: number, connections: number, onTick: () => void) => Promise<Sample>;
+
+const headerArgs = (flag: string, target: Target) =>
+  Object.entries(target.headers ?? {}).flatMap(([name, value]) => [flag, `${name}: ${value}`]);
 
 const fromAutocannon = (r: Result): Sample => ({
   rps: r.requests.average,
@@ -250,9 +256,10 @@ const fromAutocannon = (r: Result): Sample => ({
 });
 
 /** autocannon's programmatic API, in this process (works under Bun). */
-const runInProcess: Driver = (url, seconds, connections, onTick) =>
+const runInProcess: Driver = (target, seconds, connections, onTick) =>
   new Promise((done, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, timeout: 10 }, (err, result) => {
+    const opts = { url: target.url, headers: target.headers, connections, duration: seconds, timeout: 10 };
+    const instance = autocannon(opts, (err, result) => {
       currentLoad = null;
       if (err) reject(err);
       else done(fromAutocannon(result));
@@ -281,16 +288,27 @@ async function runTool(cmd: string[], onTick: () => void): Promise<string> {
 }
 
 /** autocannon's CLI under Node (`--runner node`), to keep the load generator off Bun. */
-const runInNode: Driver = async (url, seconds, connections, onTick) => {
+const runInNode: Driver = async (target, seconds, connections, onTick) => {
   const cli = resolve(ROOT, "node_modules/autocannon/autocannon.js");
-  const args = ["--json", "-c", String(connections), "-d", String(seconds), "-t", "10", url];
+  const args = ["--json", "-c", String(connections), "-d", String(seconds), "-t", "10", ...headerArgs("-H", target)];
+  args.push(target.url);
   return fromAutocannon(JSON.parse(await runTool(["node", cli, ...args], onTick)) as Result);
 };
 
 /** wrk (`--runner wrk`, when it is on PATH): C, one thread, sub-millisecond latency percentiles. */
-const runWrk: Driver = async (url, seconds, connections, onTick) => {
+const runWrk: Driver = async (target, seconds, connections, onTick) => {
   const out = await runTool(
-    ["wrk", "-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "--latency", url],
+    [
+      "wrk",
+      "-t1",
+      `-c${connections}`,
+      `-d${seconds}s`,
+      "--timeout",
+      "10s",
+      "--latency",
+      ...headerArgs("-H", target),
+      target.url,
+    ],
     onTick,
   );
   const ms = (pct: string) => {
@@ -321,11 +339,11 @@ async function measure(target: Target, step: string, opts: Options): Promise<Mea
   const drive = DRIVERS[opts.runner];
   if (opts.warmup > 0) {
     const p = progress(prefix, "warm-up", opts.warmup);
-    await drive(target.url, opts.warmup, opts.connections, p.tick);
+    await drive(target, opts.warmup, opts.connections, p.tick);
     p.done();
   }
   const p = progress(prefix, "measuring", opts.duration);
-  const s = await drive(target.url, opts.duration, opts.connections, p.tick);
+  const s = await drive(target, opts.duration, opts.connections, p.tick);
   if (interrupted) throw new Error(`interrupted by ${interrupted}`);
   const m: Measured = { target, rps: s.rps, p50: s.p50, p99: s.p99, errors: s.non2xx + s.errors, raw: s.raw };
   p.done(`: ${fmtInt(m.rps)} req/s, p50 ${fmtMs(m.p50)} ms, p99 ${fmtMs(m.p99)} ms, ${m.errors} errors`);
@@ -462,8 +480,70 @@ function report(results: Summary[], opts: Options, context: Record<string, strin
     "",
     goal,
     "",
+    ...signedInGoals(results, Boolean(context.redis?.startsWith("redis"))),
   ].join("\n");
 }
+
+/** The signed-in read goals (issue 12 item 6), from the medians of this run. */
+function signedInGoals(results: Summary[], onRedis: boolean): string[] {
+  const rps = (key: string) => results.find((m) => m.target.key === key)?.rps;
+  const line = (
+    what: string,
+    mine: number | undefined,
+    base: number | undefined,
+    goal: string,
+    met: (r: number) => boolean,
+  ) => {
+    if (mine === undefined || base === undefined) return [];
+    const r = mine / base;
+    return [`- ${what}: ${(r * 100).toFixed(1)}% (goal ${goal}): ${met(r) ? "met" : "not met"}`];
+  };
+  const lines = [
+    ...line("`GET /health` vs bare", rps("health"), rps("bare"), "≥ 60%", (r) => r >= 0.6),
+    ...line(
+      "bearer `GET /api/v1/me` vs `/health`",
+      rps("me"),
+      rps("health"),
+      onRedis ? "≥ 25% on Redis" : "≥ 35% on the in-process store",
+      (r) => r >= (onRedis ? 0.25 : 0.35),
+    ),
+    ...line(
+      "API-key customers read vs the session's",
+      rps("customers-key"),
+      rps("customers-session"),
+      "within 10%",
+      (r) => Math.abs(1 - r) <= 0.1,
+    ),
+  ];
+  return lines.length > 0 ? ["Signed-in reads (ratios of median req/s):", "", ...lines, ""] : [];
+}
+
+/** Signs in as the seeded demo admin and makes an API key with customers:read: the signed-in targets' credentials. */
+async function credentials(api: string): Promise<{ session: string; apiKey: string }> {
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${api}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (res.status !== 201)
+      throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+    return json;
+  };
+  const signedIn = await post("/api/v1/auth/sessions", DEMO_ADMIN);
+  const session = signedIn.token as string;
+  const key = await post(
+    "/api/v1/admin/api-keys",
+    { name: `bench ${new Date().toISOString()}`, scopes: ["customers:read"] },
+    { authorization: `Bearer ${session}` },
+  );
+  return { session, apiKey: key.secret as string };
+}
+
+/** The seed's demo admin (src/seed). */
+const DEMO_ADMIN = { email: "admin@cartwright.test", password: "cartwright-admin-demo" };
 
 // ---------------------------------------------------------------- main
 
@@ -519,11 +599,23 @@ async function main(): Promise<void> {
   const bareBody = await (await waitFor200(bare, `${bareBase}/api/v1/categories`, 30_000)).text();
   if (bareBody !== body) say("bench: warning: the bare server's body differs from the real one");
 
+  const { session, apiKey } = await credentials(api);
+  const asSession = { authorization: `Bearer ${session}` };
+  const asKey = { authorization: `Bearer ${apiKey}` };
+  const customers = `${api}/api/v1/admin/customers?limit=20`;
   const all: Target[] = [
     { key: "bare", label: "bare Hono (same JSON body)", url: `${bareBase}/api/v1/categories` },
     { key: "health", label: "GET /health", url: `${api}/health` },
     { key: "categories", label: "GET /api/v1/categories (cached)", url: `${api}/api/v1/categories` },
     { key: "trpc", label: "tRPC GET /trpc/catalog.categories.list", url: `${api}/trpc/catalog.categories.list` },
+    { key: "me", label: "bearer GET /api/v1/me", url: `${api}/api/v1/me`, headers: asSession },
+    { key: "customers-key", label: "API key GET /api/v1/admin/customers?limit=20", url: customers, headers: asKey },
+    {
+      key: "customers-session",
+      label: "session GET /api/v1/admin/customers?limit=20",
+      url: customers,
+      headers: asSession,
+    },
   ];
   const targets = all.filter((t) => !opts.only || opts.only.includes(t.key));
   const rounds: Measured[][] = [];

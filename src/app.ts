@@ -21,12 +21,28 @@ export type AppDeps = Pick<Deps, "config" | "log" | "database" | "embedded" | "k
   workerStatus: () => CheckStatus;
 };
 
+// The headers that matter for a JSON API (OWASP REST Security): HSTS, nosniff, no framing,
+// no referrer, same-origin resources. The HTML-only ones cost time on every response and buy nothing here.
+const SECURE_HEADERS = {
+  xFrameOptions: "DENY",
+  referrerPolicy: "no-referrer",
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+} as const;
+
 /** The whole HTTP surface: middleware, then /trpc, /api/v1, /docs, /health and /ready. */
 export function createApp(deps: AppDeps) {
   const { config, log } = deps;
   const app = new Hono<RestEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id", limitLength: 128, generator: newId }));
+  app.use(secureHeaders(SECURE_HEADERS));
+  // Liveness and readiness probes need no caller, CORS, body checks or request log: mounted before them.
+  app.route("/", healthRoutes({ ...deps }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -41,20 +57,6 @@ export function createApp(deps: AppDeps) {
       "request",
     );
   });
-  // The headers that matter for a JSON API (OWASP REST Security): HSTS, nosniff, no framing,
-  // no referrer, same-origin resources. The HTML-only ones cost time on every response and buy nothing here.
-  app.use(
-    secureHeaders({
-      xFrameOptions: "DENY",
-      referrerPolicy: "no-referrer",
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-    }),
-  );
   if (config.CORS_ORIGINS.length > 0) {
     app.use(cors({ origin: config.CORS_ORIGINS, credentials: true, exposeHeaders: ["X-Request-Id", "Retry-After"] }));
   }
@@ -68,7 +70,6 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestContext(deps));
 
-  app.route("/", healthRoutes({ ...deps }));
   app.route("/", createRestApp());
   app.route("/", docsRoutes());
   app.use(

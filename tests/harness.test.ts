@@ -1,13 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { authenticate } from "../src/modules/identity/authenticate";
+import { Authenticator } from "../src/modules/identity/authenticate";
 import { makeApiKey } from "./factories/api-keys";
 import { type Caller, useTestApp } from "./harness";
 
 const t = await useTestApp();
 
+const authenticator = new Authenticator({ ...t.deps, sql: t.deps.database.sql, db: t.deps.database.db });
+
 /** The actor the app itself makes of a caller's Authorization header. */
 const resolved = async (caller: Caller) =>
-  (await authenticate(t.ctx(), { bearer: caller.headers.authorization?.replace(/^Bearer /, "") })).actor;
+  (await authenticator.authenticate({ bearer: caller.headers.authorization?.replace(/^Bearer /, "") })).actor;
 
 describe("t.as(user)", () => {
   test("calls as that user on both transports, with the actor of their live session in ctx", async () => {

@@ -47,6 +47,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reach the file's database through another address (e.g. a proxy that can cut it off). */
   rewriteDatabaseUrl?: (url: URL) => URL;
+  /** Run on this existing database (another app's `databaseUrl`), left for its owner to drop. */
+  databaseUrl?: string;
 }
 
 export interface TestApp {
@@ -92,9 +94,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   if (!adminUrl || !template) throw new Error("tests/preload.ts did not run: use `bun test`");
   const name = `cw_test_${process.pid}_${++files}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}" template "${template}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const url = new URL(opts.databaseUrl ?? adminUrl);
+  if (!opts.databaseUrl) {
+    await admin.unsafe(`create database "${name}" template "${template}"`);
+    url.pathname = `/${name}`;
+  }
   const mailDir = mkdtempSync(join(tmpdir(), "cartwright-mail-"));
 
   const redisUrl = opts.redis ? process.env.CW_TEST_REDIS_URL : undefined;
@@ -119,7 +123,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
 
   const close = async () => {
     await closeDeps(deps);
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    if (!opts.databaseUrl) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
     rmSync(mailDir, { recursive: true, force: true });
   };

@@ -5,10 +5,12 @@ import type { Config } from "../config";
 import type { Deps } from "../deps";
 import type { Ctx } from "../lib/context";
 import { AppError } from "../lib/errors";
-import { type Authenticated, authenticate } from "../modules/identity/authenticate";
+import type { Logger } from "../lib/logger";
+import { type Authenticated, Authenticator } from "../modules/identity/authenticate";
 import { writeSessionCookie } from "../modules/identity/cookie";
 import { SESSION_COOKIE } from "../modules/identity/sessions";
 import type { RestEnv } from "../rest/env";
+import { callerLimit } from "./caller-limit";
 
 export const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -19,25 +21,32 @@ export const secureCookies = (config: Config) => config.NODE_ENV === "production
  * Builds the request's ctx: who is calling (session cookie, bearer session or
  * API key), from where, and whether a cookie-authenticated mutation came from
  * a foreign Origin (CSRF). A credential failure is kept in `authFailure` for
- * each transport to answer in its own shape.
+ * each transport to answer in its own shape. The client address and the
+ * request's logger are made when first used.
  */
 export function requestContext(
-  deps: Pick<Deps, "config" | "log" | "database" | "cache" | "limiter">,
+  deps: Pick<Deps, "config" | "log" | "database" | "kv" | "cache" | "limiter">,
 ): MiddlewareHandler<RestEnv> {
   const secure = secureCookies(deps.config);
   const allowedOrigins = new Set(
     [...deps.config.CORS_ORIGINS, deps.config.PUBLIC_URL].filter(Boolean).map((o) => new URL(o as string).origin),
   );
+  const authenticator = new Authenticator({ ...deps, sql: deps.database.sql, db: deps.database.db });
+  const perMinute = deps.limiter.perCallerPerMinute;
+  const limitFor = (caller: string) => callerLimit(caller, perMinute);
   return async (c, next) => {
     const requestId = c.get("requestId");
-    const base = { db: deps.database.db, cache: deps.cache, limiter: deps.limiter };
     let auth: Authenticated = { actor: { kind: "guest" } };
     let failure: AppError | null = null;
     try {
-      auth = await authenticate(base, {
-        bearer: c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1],
-        cookie: getCookie(c, SESSION_COOKIE),
-      });
+      auth = await authenticator.authenticate(
+        {
+          bearer: c.req.header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1],
+          cookie: getCookie(c, SESSION_COOKIE),
+        },
+        // Only these count against the caller's limit (src/rest, src/trpc): elsewhere nothing is counted ahead.
+        LIMITED.test(c.req.path) ? limitFor : undefined,
+      );
     } catch (err) {
       if (!(err instanceof AppError && err.code === "UNAUTHENTICATED")) throw err;
       failure = err;
@@ -46,12 +55,23 @@ export function requestContext(
     if (actor.kind === "user" && actor.via === "cookie" && MUTATING.has(c.req.method) && !sameSite(c, allowedOrigins)) {
       failure = new AppError("FORBIDDEN", "Cross-site request refused: this Origin may not use the session cookie");
     }
+    let ip: string | null | undefined;
+    let log: Logger | undefined;
     const ctx: Ctx = {
-      ...base,
-      log: deps.log.child({ requestId }),
+      db: deps.database.db,
+      cache: deps.cache,
+      limiter: deps.limiter,
       requestId,
       actor,
-      ip: clientIp(c, deps.config.TRUST_PROXY),
+      ...(auth.prepaidHit && { prepaidHit: auth.prepaidHit }),
+      get log() {
+        log ??= deps.log.child({ requestId });
+        return log;
+      },
+      get ip() {
+        if (ip === undefined) ip = clientIp(c, deps.config.TRUST_PROXY);
+        return ip;
+      },
     };
     c.set("ctx", ctx);
     c.set("authFailure", failure);
@@ -62,6 +82,8 @@ export function requestContext(
     }
   };
 }
+
+const LIMITED = /^\/(api|trpc)\//;
 
 /** The Origin (or, lacking it, the Referer) is this server or an allowlisted frontend. */
 function sameSite(c: Context, allowed: Set<string>): boolean {

@@ -7,11 +7,17 @@ export interface CacheOptions {
   tags?: string[];
 }
 
+/** How long a tag's version is kept: whatever remembers one must re-check sooner than this. */
+export const TAG_TTL_SECONDS = 86_400;
+
 interface Entry {
   /** Tag versions when the value was written. */
   v: Record<string, string>;
   d: unknown;
 }
+
+/** Where a tag's version is kept in the store: reading it beside another command checks a tag in that round trip. */
+export const tagKey = (tag: string) => `t:${tag}`;
 
 /**
  * Read-through cache over the key-value store. Tags are version counters: an
@@ -27,6 +33,7 @@ export class Cache {
   // (bench/RESULTS.md). Bounded; the oldest key is dropped first.
   private readonly decoded = new Map<string, { raw: string; entry: Entry }>();
   private static readonly MAX_DECODED = 1000;
+  private readonly invalidateListeners: ((tags: string[]) => void)[] = [];
 
   constructor(
     private readonly store: KeyValueStore,
@@ -41,7 +48,7 @@ export class Cache {
 
   async wrap<T>(key: string, opts: CacheOptions, load: () => Promise<T>): Promise<T> {
     const tags = opts.tags ?? [];
-    const values = await this.store.mget([`c:${key}`, ...tags.map((t) => `t:${t}`)]).catch(() => null);
+    const values = await this.store.mget([`c:${key}`, ...tags.map(tagKey)]).catch(() => null);
     if (values === null) return load();
     const [raw, ...versions] = values;
     const current = Object.fromEntries(tags.map((t, i) => [t, versions[i] ?? "0"]));
@@ -70,11 +77,19 @@ export class Cache {
 
   /** Makes every entry carrying one of these tags stale. */
   async invalidateTags(tags: string[]): Promise<void> {
+    for (const listener of this.invalidateListeners) listener(tags);
+    // A fresh random version, never a counter: a version key that expired and
+    // was counted up again could repeat one an old entry remembers.
     const version = Bun.randomUUIDv7();
-    await Promise.all(tags.map((t) => this.store.set(`t:${t}`, version, 86_400))).catch((err: Error) => {
+    await Promise.all(tags.map((t) => this.store.set(tagKey(t), version, TAG_TTL_SECONDS))).catch((err: Error) => {
       // The store is away; entries expire within their TTL and are dropped on recovery.
       this.log.debug({ err: err.message, tags }, "cache invalidation skipped");
     });
+  }
+
+  /** Called, in this process, at once for each invalidation (before the store has it). */
+  onInvalidate(listener: (tags: string[]) => void): void {
+    this.invalidateListeners.push(listener);
   }
 
   async invalidatePrefix(prefix: string): Promise<void> {

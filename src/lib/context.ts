@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { Cache } from "./cache";
 import type { Logger } from "./logger";
-import type { RateLimiter } from "./rate-limit";
+import type { PrepaidHit, RateLimiter } from "./rate-limit";
 
 export type Role = "customer" | "staff" | "admin";
 
@@ -36,6 +36,8 @@ export interface Ctx {
   /** The client's address, for rate limits; null when unknown (in-process calls). */
   ip: string | null;
   limiter: RateLimiter;
+  /** The per-caller limit, when authentication already counted it for this request. */
+  prepaidHit?: PrepaidHit;
 }
 
 /** The context of work nobody requested over HTTP: jobs, seeds, scripts. */

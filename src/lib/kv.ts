@@ -12,6 +12,15 @@ export interface KeyValueStore {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Adds one and returns the count; the key expires `ttlSeconds` after it was created. */
   incr(key: string, ttlSeconds: number): Promise<number>;
+  /**
+   * `incr`, and a read of other keys, in one round trip: what a request must
+   * check beside its rate limit costs nothing more on the network.
+   */
+  incrAndGet(
+    key: string,
+    ttlSeconds: number,
+    readKeys: string[],
+  ): Promise<{ count: number; values: (string | null)[] }>;
   /** Called after the store comes back from an outage (writes may have been missed). */
   onRecover(listener: () => void): void;
   deleteByPrefix(prefix: string): Promise<number>;
@@ -62,6 +71,10 @@ export class MemoryStore implements KeyValueStore {
     }
     await this.set(key, "1", ttlSeconds);
     return 1;
+  }
+
+  async incrAndGet(key: string, ttlSeconds: number, readKeys: string[]) {
+    return { count: await this.incr(key, ttlSeconds), values: readKeys.map((k) => this.read(k)) };
   }
 
   async deleteByPrefix(prefix: string) {
@@ -159,11 +172,18 @@ export class RedisStore implements KeyValueStore {
   }
 
   async incr(key: string, ttlSeconds: number) {
+    return (await this.incrAndGet(key, ttlSeconds, [])).count;
+  }
+
+  async incrAndGet(key: string, ttlSeconds: number, readKeys: string[]) {
     const k = this.prefix + key;
-    const results = await this.client.multi().incr(k).expire(k, ttlSeconds, "NX").exec();
-    const [incr] = results ?? [];
-    if (!incr || incr[0]) throw incr?.[0] ?? new Error("redis: no reply");
-    return Number(incr[1]);
+    const queued = this.client.multi().incr(k).expire(k, ttlSeconds, "NX");
+    for (const read of readKeys) queued.get(this.prefix + read);
+    const results = (await queued.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    const [incr, , ...reads] = results;
+    if (!incr || failed) throw failed?.[0] ?? new Error("redis: no reply");
+    return { count: Number(incr[1]), values: reads.map(([, value]) => (value ?? null) as string | null) };
   }
 
   async deleteByPrefix(prefix: string) {

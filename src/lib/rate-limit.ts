@@ -31,18 +31,28 @@ export class RateLimiter {
   ) {}
 
   async hit(limit: Limit): Promise<LimitState> {
+    return (await this.hitAndRead(limit, [])).state;
+  }
+
+  /**
+   * Counts one hit and reads `keys` in the same round trip. `values` is null
+   * when the store failed: the hit was then counted in this process, and
+   * nothing could be read.
+   */
+  async hitAndRead(limit: Limit, keys: string[]): Promise<{ state: LimitState; values: (string | null)[] | null }> {
     const now = Math.floor(Date.now() / 1000);
     const window = Math.floor(now / limit.windowSeconds);
     const key = `rl:${limit.key}:${window}`;
-    const count = await this.store
-      .incr(key, limit.windowSeconds)
-      .catch(() => this.fallback.incr(key, limit.windowSeconds));
-    return {
+    const { count, values } = await this.store
+      .incrAndGet(key, limit.windowSeconds, keys)
+      .catch(async () => ({ count: await this.fallback.incr(key, limit.windowSeconds), values: null }));
+    const state = {
       limit: limit.max,
       remaining: Math.max(0, limit.max - count),
       reset: (window + 1) * limit.windowSeconds - now,
       exceeded: count > limit.max,
     };
+    return { state, values };
   }
 
   /** Counts one attempt against every limit; the first exceeded one throws RATE_LIMITED. */
@@ -51,6 +61,26 @@ export class RateLimiter {
     const over = states.find((s) => s.exceeded);
     if (over) throw rateLimited(over);
     return states;
+  }
+}
+
+/**
+ * A hit of one limit already counted for this request (in the round trip that
+ * checked its credentials): the first check of that limit spends it instead of
+ * counting again.
+ */
+export class PrepaidHit {
+  constructor(
+    readonly key: string,
+    private state: LimitState | null,
+  ) {}
+
+  /** The counted state, once, when `key` is the prepaid limit's. */
+  take(key: string): LimitState | null {
+    if (key !== this.key) return null;
+    const state = this.state;
+    this.state = null;
+    return state;
   }
 }
 

@@ -36,7 +36,7 @@ export interface TxCtx extends Ctx {
 }
 
 // A TxCtx may arrive typed as a plain Ctx (a service called by another inside its transaction).
-const isTx = (ctx: Ctx): ctx is TxCtx => level in ctx;
+const isTx = (ctx: Pick<Ctx, "log">): ctx is TxCtx => level in ctx;
 
 /** Retries after the first attempt, for serialization failures and deadlocks. */
 export const MAX_RETRIES = 3;
@@ -78,6 +78,15 @@ export async function inTransaction<T>(
   }
 }
 
+/**
+ * Runs `fn` once `ctx`'s transaction has committed (`TxCtx.afterCommit`), or
+ * at once when `ctx` is in none: its writes are committed by then.
+ */
+export async function whenCommitted(ctx: Pick<Ctx, "log">, fn: () => unknown): Promise<void> {
+  if (isTx(ctx)) ctx.afterCommit(fn);
+  else await runAfterCommit(ctx, [fn]);
+}
+
 async function inSavepoint<T>(outer: TxCtx, fn: (tx: TxCtx) => Promise<T>, opts: TransactionOptions): Promise<T> {
   const parent = outer[level];
   if (opts.isolation && STRENGTH[opts.isolation] > STRENGTH[parent.isolation]) {
@@ -103,7 +112,7 @@ function txCtx(ctx: Ctx, db: Tx, at: Level): TxCtx {
   };
 }
 
-async function runAfterCommit(ctx: Ctx, callbacks: (() => unknown)[]): Promise<void> {
+async function runAfterCommit(ctx: Pick<Ctx, "log">, callbacks: (() => unknown)[]): Promise<void> {
   for (const callback of callbacks) {
     try {
       await callback();

@@ -7,6 +7,8 @@ import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
 import { hashToken, randomToken } from "../../lib/tokens";
+import { whenCommitted } from "../../lib/transaction";
+import { apiKeyChanged } from "../identity/service";
 import {
   type ApiKey,
   type ApiKeyPage,
@@ -76,8 +78,9 @@ export async function createApiKey(ctx: Ctx, raw: z.input<typeof CreateApiKeyInp
 }
 
 /**
- * Revokes a key: its next request is refused (authenticate.ts skips revoked
- * keys). Revoking again changes nothing and succeeds. Admins only.
+ * Revokes a key: its next request is refused by every process (the bump
+ * below makes each re-check it; authenticate.ts skips revoked keys).
+ * Revoking again changes nothing and succeeds. Admins only.
  */
 export async function revokeApiKey(ctx: Ctx, raw: z.input<typeof RevokeApiKeyInput>): Promise<void> {
   requireAdmin(ctx.actor);
@@ -88,4 +91,5 @@ export async function revokeApiKey(ctx: Ctx, raw: z.input<typeof RevokeApiKeyInp
     .where(eq(apiKeys.id, id))
     .returning({ id: apiKeys.id });
   if (!row) throw new AppError("NOT_FOUND", "API key not found");
+  await whenCommitted(ctx, () => apiKeyChanged(ctx, row.id));
 }

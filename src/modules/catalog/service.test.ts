@@ -108,6 +108,7 @@ function holdingWrites(store: KeyValueStore) {
       await store.set(key, value, ttl);
     },
     incr: (key, ttl) => store.incr(key, ttl),
+    incrAndGet: (key, ttl, reads) => store.incrAndGet(key, ttl, reads),
     onRecover: () => {},
     deleteByPrefix: (prefix) => store.deleteByPrefix(prefix),
     ping: () => store.ping(),

@@ -6,30 +6,14 @@ import type { Ctx, Role } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
 import { inTransaction, type TxCtx } from "../../lib/transaction";
-import { revokeAllSessions } from "../identity/service";
+import { profileColumns, revokeAllSessions, toMe } from "../identity/service";
 import { type Customer, CustomerIdInput, type CustomerPage, ListCustomersInput, UpdateCustomerInput } from "./schemas";
 
-// Every column a Customer shows; never the password hash.
-const shown = {
-  id: users.id,
-  email: users.email,
-  name: users.name,
-  role: users.role,
-  emailVerifiedAt: users.emailVerifiedAt,
-  disabledAt: users.disabledAt,
-  createdAt: users.createdAt,
-};
+// Every column a Customer shows: the profile's, and whether it is disabled.
+const shown = { ...profileColumns, disabledAt: users.disabledAt };
 type ShownRow = Pick<typeof users.$inferSelect, keyof typeof shown>;
 
-const toCustomer = (u: ShownRow): Customer => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  emailVerified: u.emailVerifiedAt !== null,
-  disabled: u.disabledAt !== null,
-  createdAt: u.createdAt.toISOString(),
-});
+const toCustomer = (u: ShownRow): Customer => ({ ...toMe(u), disabled: u.disabledAt !== null });
 
 /** `%`, `_` and `\` match themselves in a LIKE pattern. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");

@@ -1,29 +1,42 @@
-import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
 import { and, eq, ne } from "drizzle-orm";
 import { Lucia, TimeSpan } from "lucia";
-import { sessions, users } from "../../db/schema";
-import type { Ctx, Role } from "../../lib/context";
+import { sessions } from "../../db/schema";
+import type { Ctx } from "../../lib/context";
 import { hashToken, randomToken } from "../../lib/tokens";
+import { whenCommitted } from "../../lib/transaction";
+import { drizzleRunner, SessionAdapter, type SessionUserAttributes } from "./session-adapter";
+import { userChanged } from "./versions";
 
 export const SESSION_COOKIE = "session";
-const SESSION_DAYS = 30;
+const SESSION_LIFETIME = new TimeSpan(30, "d");
 
 declare module "lucia" {
   interface Register {
-    Lucia: ReturnType<typeof lucia>;
-    // The drizzle adapter hands over the row with its TypeScript (camelCase) keys.
-    DatabaseUserAttributes: { role: Role; disabledAt: Date | null };
+    Lucia: ReturnType<typeof sessionLucia>;
+    DatabaseUserAttributes: SessionUserAttributes;
   }
 }
 
-// Lucia is bound to a connection, and a service may run inside a transaction:
-// it is built per call (a few objects, no I/O).
-function lucia(ctx: Pick<Ctx, "db">) {
-  return new Lucia(new DrizzlePostgreSQLAdapter(ctx.db, sessions, users), {
-    sessionExpiresIn: new TimeSpan(SESSION_DAYS, "d"),
-    getUserAttributes: (a) => ({ role: a.role, disabledAt: a.disabledAt }),
+/** Lucia over our adapter. */
+export function sessionLucia(adapter: SessionAdapter) {
+  return new Lucia(adapter, {
+    sessionExpiresIn: SESSION_LIFETIME,
+    getUserAttributes: (a) => a,
   });
 }
+
+/**
+ * Lucia's rule for sliding expiry (Lucia.validateSession), for a session
+ * validated from memory: past the first half of its lifetime, it is extended.
+ */
+export function extendedExpiry(expiresAt: Date, now = Date.now()): Date | null {
+  const lifetime = SESSION_LIFETIME.milliseconds();
+  return expiresAt.getTime() - lifetime / 2 <= now ? new Date(now + lifetime) : null;
+}
+
+// A service may run inside a transaction: its session writes go through its
+// own handle, with a Lucia built per call (a few objects, no I/O).
+const lucia = (ctx: Pick<Ctx, "db">) => sessionLucia(new SessionAdapter(drizzleRunner(ctx.db)));
 
 export interface IssuedSession {
   /** Given to the client once; the database keeps only its hash as the session id. */
@@ -39,40 +52,28 @@ export async function createSession(ctx: Pick<Ctx, "db">, userId: string): Promi
   return { token, sessionId: session.id, expiresAt: session.expiresAt };
 }
 
-export interface ValidSession {
-  sessionId: string;
-  userId: string;
-  role: Role;
-  expiresAt: Date;
-  /** Lucia extended the expiry (sliding): a cookie should be sent again. */
-  extended: boolean;
+// Every revocation below tells each process's cache of signed-in callers once it
+// commits (versions.ts), so the revoked session is refused on its next request.
+type WriteCtx = Pick<Ctx, "db" | "cache" | "log">;
+
+/** Ends one session of the user. */
+export async function revokeSession(ctx: WriteCtx, session: { userId: string; sessionId: string }): Promise<void> {
+  await lucia(ctx).invalidateSession(session.sessionId);
+  await whenCommitted(ctx, () => userChanged(ctx, session.userId));
 }
 
-/** The session behind a presented token, or null (unknown, expired, or its user disabled). */
-export async function validateToken(ctx: Pick<Ctx, "db">, token: string): Promise<ValidSession | null> {
-  const { session, user } = await lucia(ctx).validateSession(hashToken(token));
-  if (!session || !user) return null;
-  if (user.disabledAt) {
-    await revokeAllSessions(ctx, user.id);
-    return null;
-  }
-  return {
-    sessionId: session.id,
-    userId: user.id,
-    role: user.role,
-    expiresAt: session.expiresAt,
-    extended: session.fresh,
-  };
+/** Ends every session of the user. */
+export async function revokeAllSessions(ctx: WriteCtx, userId: string): Promise<void> {
+  await lucia(ctx).invalidateUserSessions(userId);
+  await whenCommitted(ctx, () => userChanged(ctx, userId));
 }
-
-export const revokeSession = (ctx: Pick<Ctx, "db">, sessionId: string) => lucia(ctx).invalidateSession(sessionId);
-
-export const revokeAllSessions = (ctx: Pick<Ctx, "db">, userId: string) => lucia(ctx).invalidateUserSessions(userId);
 
 /** Every session of the user but one (password change keeps the device that changed it). */
-export async function revokeOtherSessions(ctx: Pick<Ctx, "db">, userId: string, keepSessionId: string): Promise<void> {
+export async function revokeOtherSessions(ctx: WriteCtx, userId: string, keepSessionId: string): Promise<void> {
   // One statement; Lucia has no "all but one", and its table is ours.
   await ctx.db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
+  await whenCommitted(ctx, () => userChanged(ctx, userId));
 }
 
+/** Expired sessions; nothing to tell the caches, which check each session's expiry themselves. */
 export const purgeExpiredSessions = (ctx: Pick<Ctx, "db">) => lucia(ctx).deleteExpiredSessions();

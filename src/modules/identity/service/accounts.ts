@@ -6,9 +6,10 @@ import { requireAdmin, requireUser } from "../../../lib/access";
 import type { Ctx } from "../../../lib/context";
 import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
-import { inTransaction } from "../../../lib/transaction";
+import { inTransaction, whenCommitted } from "../../../lib/transaction";
 import { sendAccountEmailJob } from "../jobs";
 import { assertStrongPassword, burnVerification, hashPassword, verifyPassword } from "../passwords";
+import { forgetProfile, knownProfile, profileColumns, toMe } from "../profile";
 import {
   ChangePasswordInput,
   CreateAccountInput,
@@ -20,17 +21,9 @@ import {
   UpdateMeInput,
 } from "../schemas";
 import { createSession, revokeAllSessions, revokeOtherSessions, revokeSession } from "../sessions";
+import { userChanged } from "../versions";
 
 type UserRow = typeof users.$inferSelect;
-
-export const toMe = (u: UserRow): Me => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  role: u.role,
-  emailVerified: u.emailVerifiedAt !== null,
-  createdAt: u.createdAt.toISOString(),
-});
 
 const ip = (ctx: Ctx) => ctx.ip ?? "unknown";
 
@@ -98,7 +91,7 @@ export async function signIn(ctx: Ctx, raw: z.input<typeof SignInInput>): Promis
 /** Ends the session the request came with. */
 export async function signOut(ctx: Ctx): Promise<void> {
   requireUser(ctx.actor);
-  if (ctx.actor.kind === "user") await revokeSession(ctx, ctx.actor.sessionId);
+  if (ctx.actor.kind === "user") await revokeSession(ctx, ctx.actor);
 }
 
 /** Ends every session of the signed-in user, on every device. */
@@ -115,8 +108,16 @@ async function loadSelf(ctx: Ctx): Promise<UserRow> {
   return user;
 }
 
+/** The caller's profile: as authentication read it for this request when it did, else from the database. */
 export async function getMe(ctx: Ctx): Promise<Me> {
-  return toMe(await loadSelf(ctx));
+  const known = knownProfile(ctx.actor);
+  if (known) return known;
+  const [user] = await ctx.db
+    .select(profileColumns)
+    .from(users)
+    .where(eq(users.id, requireUser(ctx.actor)));
+  if (!user) throw new AppError("UNAUTHENTICATED", "This account no longer exists");
+  return toMe(user);
 }
 
 /** Updates the caller's own profile; the schema admits only what a customer may change. */
@@ -126,8 +127,10 @@ export async function updateMe(ctx: Ctx, raw: z.input<typeof UpdateMeInput>): Pr
     .update(users)
     .set({ ...input, updatedAt: sql`now()` })
     .where(eq(users.id, requireUser(ctx.actor)))
-    .returning();
+    .returning(profileColumns);
   if (!user) throw new AppError("UNAUTHENTICATED", "This account no longer exists");
+  forgetProfile(ctx.actor);
+  await whenCommitted(ctx, () => userChanged(ctx, user.id));
   return toMe(user);
 }
 
@@ -160,4 +163,5 @@ export async function deleteMe(ctx: Ctx, raw: z.input<typeof DeleteMeInput>): Pr
     });
   }
   await ctx.db.delete(users).where(eq(users.id, user.id));
+  await whenCommitted(ctx, () => userChanged(ctx, user.id));
 }

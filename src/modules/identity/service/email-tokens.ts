@@ -11,6 +11,7 @@ import { sendAccountEmailJob } from "../jobs";
 import { assertStrongPassword, hashPassword } from "../passwords";
 import { PasswordResetConfirmInput, PasswordResetInput, VerifyEmailInput } from "../schemas";
 import { purgeExpiredSessions, revokeAllSessions } from "../sessions";
+import { userChanged } from "../versions";
 
 type Purpose = "verify_email" | "reset_password";
 const LIFETIME_HOURS: Record<Purpose, number> = { verify_email: 24, reset_password: 1 };
@@ -69,6 +70,7 @@ export async function verifyEmail(ctx: Ctx, raw: z.input<typeof VerifyEmailInput
       .update(users)
       .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
       .where(eq(users.id, userId));
+    tx.afterCommit(() => userChanged(tx, userId));
   });
 }
 
