@@ -37,7 +37,8 @@ const SECURE_HEADERS = {
 /** The whole HTTP surface: middleware, then /trpc, /api/v1, /docs, /health and /ready. */
 export function createApp(deps: AppDeps) {
   const { config, log } = deps;
-  const app = new Hono<RestEnv>();
+  // `/api/v1/categories/` is `/api/v1/categories`: a trailing slash never turns a route into a 404 or a 405.
+  const app = new Hono<RestEnv>({ strict: false });
 
   app.use(requestId({ headerName: "X-Request-Id", limitLength: 128, generator: newId }));
   app.use(secureHeaders(SECURE_HEADERS));
