@@ -16,7 +16,7 @@ const doc = (await (await t.app.fetch(new Request("http://cartwright.test/api/v1
 const operations = Object.entries(doc.paths).flatMap(([template, methods]) =>
   Object.keys(methods).map((method) => ({
     method: method.toUpperCase(),
-    path: `/api/v1${template.replace(/\{[^}]+\}/g, "00000000-0000-4000-8000-000000000000")}`,
+    path: template.replace(/\{[^}]+\}/g, "00000000-0000-4000-8000-000000000000"),
   })),
 );
 
@@ -30,6 +30,8 @@ describe("a trailing slash is the same route", () => {
         status: plain.status,
       });
       expect(slashed.status).not.toBe(405);
+      // The walk reaches real routes: a miss would prove nothing.
+      expect(plain.body).not.toContain("No route for");
     }
   });
 
