@@ -532,7 +532,7 @@ async function credentials(api: string): Promise<{ session: string; apiKey: stri
       throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
     return json;
   };
-  const signedIn = await post("/api/v1/auth/sessions", DEMO_ADMIN);
+  const signedIn = await post("/api/v1/auth/sessions", { ...DEMO_ADMIN, session: "bearer" });
   const session = signedIn.token as string;
   const key = await post(
     "/api/v1/admin/api-keys",

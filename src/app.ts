@@ -6,10 +6,11 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps";
+import { noStoreUnlessChosen } from "./http/cache-control";
 import { MUTATING, requestContext, secureCookies } from "./http/request-context";
 import { AppError, toAppError } from "./lib/errors";
 import { newId } from "./lib/ids";
-import { type CheckStatus, healthRoutes } from "./ops/health";
+import { type CheckStatus, healthRoutes, readyForStaff } from "./ops/health";
 import { docsRoutes } from "./rest/docs";
 import type { RestEnv } from "./rest/env";
 import { createRestApp } from "./rest/index";
@@ -37,12 +38,15 @@ const SECURE_HEADERS = {
 /** The whole HTTP surface: middleware, then /trpc, /api/v1, /docs, /health and /ready. */
 export function createApp(deps: AppDeps) {
   const { config, log } = deps;
-  const app = new Hono<RestEnv>();
+  // `/api/v1/categories/` is `/api/v1/categories`: a trailing slash never turns a route into a 404 or a 405.
+  const app = new Hono<RestEnv>({ strict: false });
 
   app.use(requestId({ headerName: "X-Request-Id", limitLength: 128, generator: newId }));
   app.use(secureHeaders(SECURE_HEADERS));
+  app.use(noStoreUnlessChosen);
   // Liveness and readiness probes need no caller, CORS, body checks or request log: mounted before them.
-  app.route("/", healthRoutes({ ...deps }));
+  const health = { ...deps, readyToken: config.READY_TOKEN };
+  app.route("/", healthRoutes(health));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -69,6 +73,8 @@ export function createApp(deps: AppDeps) {
   app.use((c, next) => (MUTATING.has(c.req.method) ? limitBody(c, next) : next()));
 
   app.use(requestContext(deps));
+  // /ready with credentials, once they are known: details for staff.
+  app.get("/ready", readyForStaff(health));
 
   app.route("/", createRestApp());
   app.route("/", docsRoutes());

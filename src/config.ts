@@ -66,6 +66,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool.default(false),
   // REST requests per minute per API key, session or (anonymous) IP.
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Sent as X-Ready-Token, shows /ready's checks, modes and embedded Postgres to probes and scripts.
+  READY_TOKEN: z.string().min(16, "at least 16 characters").optional(),
 });
 
 export type Config = z.output<typeof EnvSchema>;

@@ -2,8 +2,11 @@ import { describe, expect, test } from "bun:test";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { createApp } from "../src/app";
 import { useTestApp } from "./harness";
+import { READY_ENV, readyHeaders } from "./ready";
 
-const t = await useTestApp({ env: { CORS_ORIGINS: "https://shop.example", BODY_LIMIT_BYTES: "2048" } });
+const t = await useTestApp({
+  env: { CORS_ORIGINS: "https://shop.example", BODY_LIMIT_BYTES: "2048", ...READY_ENV },
+});
 const asAdmin = (await t.user("admin")).headers;
 const fetchApp = (path: string, init?: RequestInit) => t.app.fetch(new Request(`http://cartwright.test${path}`, init));
 
@@ -124,7 +127,7 @@ describe("/health and /ready", () => {
   });
 
   test("/ready reports each dependency and what is in use", async () => {
-    const res = await fetchApp("/ready");
+    const res = await fetchApp("/ready", { headers: readyHeaders });
     const body = await res.json();
     expect(res.status).toBe(200);
     expect(body.checks).toEqual({ postgres: "ok", redis: "disabled", worker: "disabled" });

@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { useTestApp } from "./harness";
+import { READY_ENV, readyDetails } from "./ready";
 import { TcpProxy } from "./tcp-proxy";
 
 const pg = new URL(process.env.CW_TEST_PG_ADMIN_URL ?? "");
 const proxy = await TcpProxy.start({ host: pg.hostname, port: Number(pg.port || 5432) });
 const t = await useTestApp({
+  env: READY_ENV,
   rewriteDatabaseUrl: (url) => {
     url.hostname = "127.0.0.1";
     url.port = String(proxy.port);
@@ -14,10 +16,7 @@ const t = await useTestApp({
 afterAll(() => proxy.close());
 const asAdmin = (await t.user("admin")).headers;
 
-const ready = async () => {
-  const res = await t.app.fetch(new Request("http://cartwright.test/ready"));
-  return { status: res.status, body: await res.json() };
-};
+const ready = () => readyDetails(t.app);
 
 describe("when Postgres goes away (external mode)", () => {
   test("/ready turns 503, API calls answer 503 problems, and both recover by themselves", async () => {
@@ -28,6 +27,9 @@ describe("when Postgres goes away (external mode)", () => {
     const down = await ready();
     expect(down.status).toBe(503);
     expect(down.body.checks.postgres).toBe("down");
+    const anonymous = await t.app.fetch(new Request("http://cartwright.test/ready"));
+    expect(anonymous.status).toBe(503);
+    expect(await anonymous.json()).toEqual({ status: "down" });
 
     const read = await t.rest.get("/api/v1/categories/anything");
     expect(read.status).toBe(503);

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { RedisStore } from "../src/lib/kv";
 import { createTestApp, type TestApp } from "./harness";
+import { READY_ENV, readyDetails } from "./ready";
 import { freePort, startRedisServer, waitForRedis } from "./services";
 
 // These tests stop and restart a Redis of their own, so they need the binary.
@@ -20,7 +21,7 @@ describe.skipIf(!bin)("when Redis goes away and comes back (private redis-server
     server = startRedisServer(bin as string, port);
     await waitForRedis(port);
     const url = `redis://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { REDIS_URL: url, REDIS_KEY_PREFIX: "outage:" } });
+    t = await createTestApp({ env: { REDIS_URL: url, REDIS_KEY_PREFIX: "outage:", ...READY_ENV } });
     asAdmin = (await t.user("admin")).headers;
     probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
     probe.on("error", () => {});
@@ -32,7 +33,7 @@ describe.skipIf(!bin)("when Redis goes away and comes back (private redis-server
     await t.close();
   });
   const cachedTree = async () => (await probe.keys("outage:c:catalog:category-tree")).length;
-  const ready = async () => (await t.app.fetch(new Request("http://cartwright.test/ready"))).json();
+  const ready = async () => (await readyDetails(t.app)).body;
 
   test("caches on Redis while it is up", async () => {
     await probe.connect();

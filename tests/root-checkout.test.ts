@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SHARED_DIR } from "../src/db/embedded";
+import { READY_ENV, readyHeaders } from "./ready";
 import { createCategoryAsDemoAdmin, processesMentioning, ROOT, startServer } from "./server-process";
 import { freePort } from "./services";
 
@@ -38,11 +39,11 @@ describe.skipIf(!isRoot)(
     test("serves /health and the seeded store, keeps its data across a restart, and opens no directory of ours", async () => {
       expect(statSync(outer).mode & 0o777).toBe(0o700);
       copyCheckout(checkout);
-      const env = async () => ({ EMBEDDED_PG_PORT: String(await freePort()) });
+      const env = async () => ({ EMBEDDED_PG_PORT: String(await freePort()), ...READY_ENV });
 
       const first = await startServer(await env(), checkout);
       expect((await fetch(`${first.url}/health`)).status).toBe(200);
-      const ready = await (await fetch(`${first.url}/ready`)).json();
+      const ready = await (await fetch(`${first.url}/ready`, { headers: readyHeaders })).json();
       expect(ready.checks.postgres).toBe("ok");
       dataDir = ready.embeddedPostgres.dataDir;
       expect(dataDir.startsWith(`${SHARED_DIR}/postgres/`)).toBe(true);
@@ -62,7 +63,8 @@ describe.skipIf(!isRoot)(
       expect(processesMentioning(`-D ${dataDir}`)).toEqual([]);
 
       const second = await startServer(await env(), checkout);
-      expect((await (await fetch(`${second.url}/ready`)).json()).embeddedPostgres.dataDir).toBe(dataDir);
+      const again = await (await fetch(`${second.url}/ready`, { headers: readyHeaders })).json();
+      expect(again.embeddedPostgres.dataDir).toBe(dataDir);
       expect((await fetch(`${second.url}/api/v1/categories/made-in-a-closed-checkout`)).status).toBe(200);
       second.proc.kill("SIGTERM");
       expect(await second.proc.exited).toBe(0);

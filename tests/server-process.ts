@@ -70,7 +70,7 @@ export async function createCategoryAsDemoAdmin(baseUrl: string, name: string): 
   const signIn = await fetch(`${baseUrl}/api/v1/auth/sessions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: demoAdmin.email, password: demoAdmin.password }),
+    body: JSON.stringify({ email: demoAdmin.email, password: demoAdmin.password, session: "bearer" }),
   });
   if (signIn.status !== 201) throw new Error(`demo admin sign-in answered ${signIn.status}`);
   const { token } = await signIn.json();

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { useTestApp } from "./harness";
+import { READY_ENV, readyHeaders } from "./ready";
 import { createCategoryAsDemoAdmin, processesMentioning, startServer, waitUntil } from "./server-process";
 import { freePort } from "./services";
 
@@ -60,6 +61,7 @@ describe("external mode: DATABASE_URL and REDIS_URL set", () => {
     const url = new URL(process.env.CW_TEST_PG_ADMIN_URL ?? "");
     url.pathname = `/cw_external_${process.pid}`;
     const env = {
+      ...READY_ENV,
       DATABASE_URL: url.toString(),
       ...(process.env.CW_TEST_REDIS_URL && {
         REDIS_URL: process.env.CW_TEST_REDIS_URL,
@@ -68,7 +70,7 @@ describe("external mode: DATABASE_URL and REDIS_URL set", () => {
     };
     const server = await startServer(env);
     try {
-      const ready = await (await fetch(`${server.url}/ready`)).json();
+      const ready = await (await fetch(`${server.url}/ready`, { headers: readyHeaders })).json();
       expect(ready.checks.postgres).toBe("ok");
       expect(ready.checks.redis).toBe(process.env.CW_TEST_REDIS_URL ? "ok" : "disabled");
       expect(ready.checks.worker).toBe("ok");

@@ -4,7 +4,8 @@ import * as idempotency from "../lib/idempotency";
 import { requestHash } from "../lib/idempotency";
 import { type AnyOperation, IDEMPOTENCY_KEY_FIELD } from "../lib/operation";
 import { inTransaction } from "../lib/transaction";
-import { writeSessionCookie } from "../modules/identity/cookie";
+import { deliverSession, writeSessionCookie } from "../modules/identity/cookie";
+import type { SessionResult } from "../modules/identity/schemas";
 import { outputMismatch } from "./output-check";
 
 /** What a transport lends an operation's run: a way to add response headers, and its settings. */
@@ -18,7 +19,7 @@ export interface Responder {
 /**
  * Runs a declared operation the same way for every transport, once its gate
  * (access, rate limit) has passed and its input is parsed: the service call,
- * then the session cookie the operation sets or ends.
+ * then the session it issues (cookie or bearer token, as asked) or ends.
  */
 export async function runOperation(
   ctx: Ctx,
@@ -31,21 +32,18 @@ export async function runOperation(
     op.idempotent && idempotencyKey !== undefined
       ? await runOnce(ctx, op, input, idempotencyKey, res)
       : await op.run(ctx, input as never);
-  if (res.checkOutput && op.output) {
-    const problem = outputMismatch(op.output, output);
-    if (problem) throw new AppError("INTERNAL", `Output does not match its schema: ${problem}`);
-  }
+  // The session effect first: the checked output is what the client gets, without the token for a cookie session.
+  let answer = output;
   if (op.session === "set") {
-    const session = output as { token: string; expiresAt: string };
-    writeSessionCookie(
-      res.appendHeader,
-      { token: session.token, expiresAt: new Date(session.expiresAt) },
-      res.secureCookies,
-    );
+    answer = deliverSession(res.appendHeader, output as SessionResult, input, res.secureCookies);
   } else if (op.session === "clear") {
     writeSessionCookie(res.appendHeader, null, res.secureCookies);
   }
-  return output;
+  if (res.checkOutput && op.output) {
+    const problem = outputMismatch(op.output, answer);
+    if (problem) throw new AppError("INTERNAL", `Output does not match its schema: ${problem}`);
+  }
+  return answer;
 }
 
 /**

@@ -55,22 +55,44 @@ interface ZodLikeIssue {
   keys?: string[];
 }
 
-/** Field errors from zod issues, with dotted paths (`lines.0.quantity`); each unknown key is named on its own. */
+/** At most this many field errors are listed; the rest are counted (a body of 95,000 unknown keys answers a few KB). */
+export const MAX_FIELD_ERRORS = 20;
+// A path is the client's own key, up to the body limit long: cut so that one huge key cannot inflate the answer.
+const MAX_PATH_LENGTH = 200;
+
+const clip = (path: string) => (path.length > MAX_PATH_LENGTH ? `${path.slice(0, MAX_PATH_LENGTH)}…` : path);
+
+/**
+ * Field errors from zod issues, with dotted paths (`lines.0.quantity`), each path once (its first
+ * issue); each unknown key is named on its own (zod's one issue lists them all in its message).
+ */
 function fieldErrors(issues: readonly ZodLikeIssue[]): FieldError[] {
-  return issues.flatMap((i) => {
+  const seen = new Map<string, FieldError>();
+  for (const i of issues) {
     const at = i.path.map(String);
-    if (i.code === "unrecognized_keys" && i.keys) {
-      return i.keys.map((key) => ({ path: [...at, key].join("."), message: `Unknown field: ${key}` }));
-    }
-    return [{ path: at.join(".") || "(root)", message: i.message }];
-  });
+    const found =
+      i.code === "unrecognized_keys" && i.keys
+        ? i.keys.map((key) => ({ path: clip([...at, key].join(".")), message: `Unknown field: ${clip(key)}` }))
+        : [{ path: clip(at.join(".") || "(root)"), message: i.message }];
+    for (const e of found) if (!seen.has(e.path)) seen.set(e.path, e);
+  }
+  return [...seen.values()];
 }
 
-/** Zod issues as VALIDATION_FAILED naming each field: the only such mapping (REST's hook, tRPC inputs, services). */
+/**
+ * Zod issues as VALIDATION_FAILED naming each field once: the only such mapping (REST's hook, tRPC
+ * inputs, services). Past MAX_FIELD_ERRORS the rest are counted in `omittedErrors` and the detail.
+ */
 export function validationError(issues: readonly ZodLikeIssue[]): AppError {
-  const errors = fieldErrors(issues);
+  const all = fieldErrors(issues);
+  const errors = all.slice(0, MAX_FIELD_ERRORS);
+  const omitted = all.length - errors.length;
   const named = errors.map((e) => e.path).join(", ");
-  return new AppError("VALIDATION_FAILED", `Invalid input: ${named}`, { errors });
+  const more = omitted > 0 ? ` and ${omitted} more` : "";
+  return new AppError("VALIDATION_FAILED", `Invalid input: ${named}${more}`, {
+    errors,
+    ...(omitted > 0 && { omittedErrors: omitted }),
+  });
 }
 
 // SQLSTATE classes that mean the database is unreachable or going away, and

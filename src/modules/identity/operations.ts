@@ -6,19 +6,19 @@ import {
   Me,
   PasswordResetConfirmInput,
   PasswordResetInput,
-  RegisterInput,
-  SessionResult,
-  SignInInput,
+  RegisterRequest,
+  Session,
+  SignInRequest,
   UpdateMeInput,
   VerifyEmailInput,
 } from "./schemas";
 import * as identity from "./service";
 
-const SIGNED_IN = "Signed in; the token is also set as the `session` cookie";
+const SIGNED_IN = 'Signed in: the `session` cookie is set, or with `"session": "bearer"` the body carries the token';
 
 export const register = mutation({
-  input: RegisterInput,
-  output: SessionResult,
+  input: RegisterRequest,
+  output: Session,
   access: anyone,
   session: "set",
   rest: {
@@ -31,12 +31,13 @@ export const register = mutation({
     responds: SIGNED_IN,
     errors: [409, 429],
   },
-  run: (ctx, input) => identity.register(ctx, input),
+  // The transport is the session effect's business (deliverSession), not the service's.
+  run: (ctx, { session: _, ...input }) => identity.register(ctx, input),
 });
 
 export const signIn = mutation({
-  input: SignInInput,
-  output: SessionResult,
+  input: SignInRequest,
+  output: Session,
   access: anyone,
   session: "set",
   rest: {
@@ -50,7 +51,7 @@ export const signIn = mutation({
     responds: SIGNED_IN,
     errors: [401, 429],
   },
-  run: (ctx, input) => identity.signIn(ctx, input),
+  run: (ctx, { session: _, ...input }) => identity.signIn(ctx, input),
 });
 
 export const signOut = mutation({

@@ -38,16 +38,31 @@ export const SignInInput = z
   .strictObject({ email: Email, password: z.string().min(1).max(128) })
   .openapi("SignInInput");
 
-export const SessionResult = z
-  .object({
-    token: z
-      .string()
-      .openapi({ description: "Send as `Authorization: Bearer <token>`; also set as the `session` cookie" }),
-    expiresAt: z.iso.datetime(),
-    user: Me,
-  })
-  .openapi("Session");
+/** What sign-in and registration issue; the token is delivered as the client asked (SessionTransport). */
+export const SessionResult = z.object({ token: z.string(), expiresAt: z.iso.datetime(), user: Me });
 export type SessionResult = z.infer<typeof SessionResult>;
+
+/**
+ * How a client holds its session, chosen when it signs in or registers: "cookie" (the default, for
+ * browsers) sets the HttpOnly `session` cookie and leaves the token out of the body, where script
+ * could read it; "bearer" (mobile apps, servers) answers the token and sets no cookie.
+ */
+export const SessionTransport = z.enum(["cookie", "bearer"]).default("cookie").openapi({
+  description:
+    "`cookie` (default): the HttpOnly `session` cookie, no token in the body. `bearer`: `token` in the body, for `Authorization: Bearer <token>`; no cookie",
+});
+export type SessionTransport = z.output<typeof SessionTransport>;
+
+export const RegisterRequest = RegisterInput.extend({ session: SessionTransport }).openapi("RegisterRequest");
+export const SignInRequest = SignInInput.extend({ session: SessionTransport }).openapi("SignInRequest");
+
+/** A session as sign-in and registration answer it: the token only when the client asked for a bearer session. */
+export const Session = SessionResult.extend({
+  token: z
+    .string()
+    .optional()
+    .openapi({ description: 'Only with `"session": "bearer"`: send as `Authorization: Bearer <token>`' }),
+}).openapi("Session");
 
 export const UpdateMeInput = z.strictObject({ name: z.string().trim().min(1).max(200) }).openapi("UpdateMeInput");
 

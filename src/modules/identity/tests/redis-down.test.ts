@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { useTestApp } from "../../../../tests/harness";
+import { READY_ENV, readyDetails } from "../../../../tests/ready";
 import { freePort } from "../../../lib/ports";
 
 // Redis configured but not reachable: a port nothing listens on.
-const t = await useTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+const t = await useTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, ...READY_ENV } });
 
 describe("sign-in with Redis down", () => {
   test("still works, and is still rate limited in-process", async () => {
@@ -16,7 +17,7 @@ describe("sign-in with Redis down", () => {
     const limited = await signIn("wrong password here");
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).not.toBeNull();
-    const ready = await (await t.app.fetch(new Request("http://cartwright.test/ready"))).json();
+    const ready = (await readyDetails(t.app)).body;
     expect(ready.checks.redis).toBe("down");
   });
 });

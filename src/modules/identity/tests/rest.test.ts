@@ -10,8 +10,9 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 const register = (email: string, password = "a perfectly fine passphrase", name = "Ada") =>
   t.rest.post("/api/v1/auth/register", { email, password, name }, { headers: fromIp() });
+/** A bearer session, as a mobile app or server asks for one. */
 const signIn = (email: string, password: string, headers = fromIp()) =>
-  t.rest.post("/api/v1/auth/sessions", { email, password }, { headers });
+  t.rest.post("/api/v1/auth/sessions", { email, password, session: "bearer" }, { headers });
 const tokenFromMail = (to: string, purpose: "verify-email" | "reset-password") => {
   const mail = t.mails().findLast((m) => m.to === to && m.text.includes(`/${purpose}?token=`));
   return mail?.text.match(/token=([\w-]+)/)?.[1] ?? "";
@@ -23,7 +24,7 @@ describe("register, verify email, sign in, me, sign out", () => {
     expect(reg.status).toBe(201);
     expect(reg.body.user).toMatchObject({ email: "ada@example.test", role: "customer", emailVerified: false });
     const cookie = reg.headers.get("set-cookie") ?? "";
-    expect(cookie).toContain(`session=${reg.body.token}`);
+    expect(cookie).toMatch(/^session=[^;]{20,};/);
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Lax");
 
@@ -102,6 +103,51 @@ describe("sign-in", () => {
     const rows = await t.sql`select id from sessions where user_id = ${u.id}`;
     expect(rows.map((r) => r.id)).toEqual([hashToken(u.token)]);
     expect(rows.some((r) => r.id === u.token)).toBe(false);
+  });
+});
+
+describe("how a client holds its session", () => {
+  const sessionOf = (res: { headers: Headers }) => res.headers.get("set-cookie")?.match(/^session=([^;]+);/)?.[1];
+
+  test("by default (a browser) sign-in and registration set the cookie and answer no token", async () => {
+    const u = await t.user();
+    const signedIn = await t.rest.post("/api/v1/auth/sessions", { email: u.email, password: u.password });
+    expect(signedIn.status).toBe(201);
+    expect(signedIn.body).not.toHaveProperty("token");
+    expect(signedIn.body.user.email).toBe(u.email);
+    const cookie = sessionOf(signedIn) ?? "";
+    expect((await t.rest.get("/api/v1/me", { headers: { cookie: `session=${cookie}` } })).body.email).toBe(u.email);
+
+    const registered = await t.rest.post(
+      "/api/v1/auth/register",
+      { email: "browser@example.test", password: "a perfectly fine passphrase", name: "Bea", session: "cookie" },
+      { headers: fromIp() },
+    );
+    expect(registered.status).toBe(201);
+    expect(registered.body).not.toHaveProperty("token");
+    expect(sessionOf(registered)).toBeDefined();
+  });
+
+  test('"session": "bearer" (mobile, servers) answers the token and sets no cookie', async () => {
+    const u = await t.user();
+    const signedIn = await signIn(u.email, u.password);
+    expect(signedIn.status).toBe(201);
+    expect(signedIn.headers.get("set-cookie")).toBeNull();
+    expect((await t.rest.get("/api/v1/me", { headers: bearer(signedIn.body.token) })).body.email).toBe(u.email);
+    const registered = await t.rest.post(
+      "/api/v1/auth/register",
+      { email: "app@example.test", password: "a perfectly fine passphrase", name: "App", session: "bearer" },
+      { headers: fromIp() },
+    );
+    expect(registered.body.token).toEqual(expect.any(String));
+    expect(registered.headers.get("set-cookie")).toBeNull();
+  });
+
+  test("another transport is a 400 naming session", async () => {
+    const u = await t.user();
+    const res = await t.rest.post("/api/v1/auth/sessions", { email: u.email, password: u.password, session: "jwt" });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(["session"]);
   });
 });
 

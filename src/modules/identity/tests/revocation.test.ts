@@ -39,7 +39,7 @@ async function warm(b: TestApp, headers: Record<string, string>) {
 async function secondSession(t: TestApp, u: TestUser): Promise<Record<string, string>> {
   const res = await t.rest.post(
     "/api/v1/auth/sessions",
-    { email: u.email, password: u.password },
+    { email: u.email, password: u.password, session: "bearer" },
     { headers: fromIp() },
   );
   expect(res.status).toBe(201);

@@ -13,6 +13,7 @@ describe("auth over tRPC", () => {
       email: "lin@example.test",
       password: "tea and biscuits",
       name: "Lin",
+      session: "bearer",
     });
     const mine = t.trpcWith({ authorization: `Bearer ${session.token}` });
     expect((await mine.me.get.query()).email).toBe("lin@example.test");
@@ -28,6 +29,7 @@ describe("auth over tRPC", () => {
       email: "kai@example.test",
       password: "a long walk home",
       name: "Kai",
+      session: "bearer",
     });
     const mine = t.trpcWith({ authorization: `Bearer ${session.token}` });
     await t.runJobs();
@@ -99,6 +101,28 @@ describe("auth over tRPC", () => {
     expect(sixth.headers.get("ratelimit-remaining")).toBe("0");
     const body = await sixth.json();
     expect(body.error.data.code).toBe("RATE_LIMITED");
+  });
+
+  test("auth.signIn sets the cookie without a token by default, and answers the token for a bearer session", async () => {
+    const u = await t.user();
+    const call = (input: object) =>
+      t.app.fetch(
+        new Request("http://cartwright.test/trpc/auth.signIn", {
+          method: "POST",
+          headers: { "content-type": "application/json", ...fromIp() },
+          body: JSON.stringify({ email: u.email, password: u.password, ...input }),
+        }),
+      );
+    const browser = await call({});
+    expect(browser.headers.get("set-cookie")).toMatch(/^session=[^;]{20,};.*HttpOnly/);
+    const browserData = (await browser.json()).result.data;
+    expect(browserData).not.toHaveProperty("token");
+    expect(browserData.user.email).toBe(u.email);
+
+    const mobile = await call({ session: "bearer" });
+    expect(mobile.headers.get("set-cookie")).toBeNull();
+    const { token } = (await mobile.json()).result.data;
+    expect((await t.trpcWith({ authorization: `Bearer ${token}` }).me.get.query()).email).toBe(u.email);
   });
 
   test("me.update rejects role, naming it", async () => {
