@@ -38,7 +38,7 @@ describe("Biome enforces the module rules", () => {
     expect(out).toContain("nested.ts");
     expect(out).toContain("lint/style/noRestrictedImports");
     expect(out).not.toMatch(/fine\.ts:\d+:\d+ lint/);
-  });
+  }, 60_000);
 
   test("an import cycle fails", () => {
     writeFileSync(join(b, "ping.ts"), `import { pong } from "../${aName}/service";\nexport const ping = () => pong;\n`);
@@ -48,5 +48,5 @@ describe("Biome enforces the module rules", () => {
     );
     const out = lint(join(b, "ping.ts"), join(a, "service", "index.ts"));
     expect(out).toContain("lint/suspicious/noImportCycles");
-  });
+  }, 60_000);
 });

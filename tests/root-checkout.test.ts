@@ -34,7 +34,7 @@ describe.skipIf(!isRoot)(
     afterAll(() => {
       rmSync(outer, { recursive: true, force: true });
       if (dataDir.startsWith(`${SHARED_DIR}/postgres/`)) rmSync(dataDir, { recursive: true, force: true });
-    });
+    }, 60_000);
 
     test("serves /health and the seeded store, keeps its data across a restart, and opens no directory of ours", async () => {
       expect(statSync(outer).mode & 0o777).toBe(0o700);
