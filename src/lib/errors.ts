@@ -114,7 +114,7 @@ const UNAVAILABLE_NET = new Set([
  * The one place database failures become domain errors. Constraint names are internals and stay
  * out of the error: the registry beside the tables (db/schema/constraints.ts) names the field.
  * Unique -> CONFLICT, missing reference -> NOT_FOUND, still referenced/check/serialization/deadlock
- * -> CONFLICT, unreachable -> SERVICE_UNAVAILABLE. Anything else: null.
+ * -> CONFLICT, a data exception -> VALIDATION_FAILED, unreachable -> SERVICE_UNAVAILABLE. Anything else: null.
  */
 export function fromDatabaseError(err: unknown): AppError | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -146,6 +146,12 @@ export function fromDatabaseError(err: unknown): AppError | null {
       case "40001":
       case "40P01":
         return new AppError("CONFLICT", "Concurrent update, please retry");
+    }
+    // Class 22, data exception: a value Postgres cannot take (malformed text for a type, out of range,
+    // too long, not encodable). Schemas check inputs first, so this is what slipped past them: the
+    // client's doing, a 400. The message stays generic, as Postgres' own quotes the value and the SQL.
+    if (/^22[0-9A-Z]{3}$/.test(code)) {
+      return new AppError("VALIDATION_FAILED", "Invalid input: a value is malformed or out of range");
     }
     if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NET.has(code)) {
       return new AppError("SERVICE_UNAVAILABLE", "The database is unavailable, please retry shortly");

@@ -2,22 +2,30 @@ import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { AppError } from "./errors";
+import { Text } from "./text";
 
 // Cursor pagination (api.md "Conventions"): newest first over (created_at desc, id desc),
 // the order of each table's list index. A cursor is the last row's keyset, opaque to clients.
 
-/** `limit` (1-100, default 20) and `cursor`; `limit` is coerced, as query strings bring text. */
+// Decimal digits only: Number() would also read `0x10`, `1e1`, ` 5` and `5.0`. tRPC sends a number, which passes as it is.
+const DIGITS = /^[0-9]{1,15}$/;
+const fromDigits = (v: unknown) => (typeof v === "string" && DIGITS.test(v) ? Number(v) : v);
+
+/** `limit` (1-100, default 20) and `cursor`. */
 export const PageQuery = z.object({
-  limit: z.coerce
-    .number<number>()
-    .int()
-    .min(1)
-    .max(100)
+  limit: z
+    // Typed as a number in, as z.coerce.number<number>() was: that is what a tRPC client sends.
+    .preprocess<unknown, z.ZodNumber, number>(
+      fromDigits,
+      z
+        .number({ error: (iss) => (iss.code === "invalid_type" ? "An integer in decimal digits" : undefined) })
+        .int()
+        .min(1)
+        .max(100),
+    )
     .default(20)
     .openapi({ description: "Items per page (1-100)", example: 20 }),
-  cursor: z
-    .string()
-    .max(200)
+  cursor: Text.max(200)
     .optional()
     .openapi({ description: "The `nextCursor` of the previous page; leave out for the first page" }),
 });
@@ -34,8 +42,15 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** What a cursor carries. createdAt keeps Postgres' microseconds: a JS Date would round them off and skip rows. */
-const Keyset = z.strictObject({ createdAt: z.iso.datetime(), id: z.uuid() });
+/**
+ * What a cursor carries. createdAt keeps Postgres' microseconds: a JS Date would round them off and skip rows.
+ * Checked as strictly as pageKey writes it (UTC, six decimals, a real calendar day, year 0001 on, as Postgres
+ * has no year 0), so a forged cursor is a 400 here and never a cast error in SQL.
+ */
+const Keyset = z.strictObject({
+  createdAt: z.iso.datetime({ precision: 6 }).refine((v) => !v.startsWith("0000-")),
+  id: z.uuid(),
+});
 type Keyset = z.infer<typeof Keyset>;
 
 const encodeCursor = (key: Keyset): string => Buffer.from(JSON.stringify(key)).toString("base64url");

@@ -1,50 +1,43 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../lib/id-param";
+import { Line } from "../../lib/text";
 import { COUNTRY_CODES } from "./countries";
 
 /** How many addresses one customer's book may hold. */
 export const MAX_ADDRESSES = 20;
 
-const Text = (max: number) => z.string().trim().min(1).max(max);
+const Required = (max: number) => Line.min(1).max(max);
 
 /** An optional line: blank or null both mean none, stored as null. */
-const OptionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
+const Optional = (max: number) =>
+  Line.max(max)
     .nullable()
     .transform((v) => v || null);
 
 // Loose on purpose: 6 to 15 digits (E.164's maximum), an optional leading +, and the separators people type.
 const PHONE = /^\+?(?:[ ().-]*\d){6,15}[ ().-]*$/;
 
-const Phone = z
-  .string()
-  .trim()
-  .max(30)
+const Phone = Line.max(30)
   .refine((v) => v === "" || PHONE.test(v), "A phone number: 6 to 15 digits, optionally a leading +")
   .nullable()
   .transform((v) => v || null)
   .openapi({ example: "+33 1 23 45 67 89" });
 
-const Country = z
-  .string()
-  .trim()
-  .refine((code) => COUNTRY_CODES.has(code.toUpperCase()), "A two-letter ISO 3166-1 country code, such as FR")
+const Country = Line.refine(
+  (code) => COUNTRY_CODES.has(code.toUpperCase()),
+  "A two-letter ISO 3166-1 country code, such as FR",
+)
   .transform((code) => code.toUpperCase())
   .openapi({ description: "ISO 3166-1 alpha-2, any case; stored upper-case", example: "FR" });
 
 const AddressFields = {
-  name: Text(200).openapi({ description: "Who receives parcels here", example: "Ada Lovelace" }),
-  line1: Text(200).openapi({ example: "12 Rue de Rivoli" }),
-  line2: OptionalText(200).optional(),
-  city: Text(100).openapi({ example: "Paris" }),
-  region: OptionalText(100)
-    .optional()
-    .openapi({ description: "State, province or county, where the country uses one" }),
+  name: Required(200).openapi({ description: "Who receives parcels here", example: "Ada Lovelace" }),
+  line1: Required(200).openapi({ example: "12 Rue de Rivoli" }),
+  line2: Optional(200).optional(),
+  city: Required(100).openapi({ example: "Paris" }),
+  region: Optional(100).optional().openapi({ description: "State, province or county, where the country uses one" }),
   // Blank is allowed: some countries have no postal codes (Hong Kong, Qatar, ...).
-  postalCode: z.string().trim().max(20).openapi({ example: "75001" }),
+  postalCode: Line.max(20).openapi({ example: "75001" }),
   country: Country,
   phone: Phone.optional(),
 };

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../lib/id-param";
 import { PageQuery, page } from "../../lib/pagination";
+import { Line } from "../../lib/text";
 import { ScopeSchema } from "../identity/schemas";
 
 export const ApiKey = z
@@ -25,7 +26,7 @@ export const ListApiKeysInput = PageQuery;
 
 export const CreateApiKeyInput = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).openapi({ example: "ERP sync" }),
+    name: Line.min(1).max(200).openapi({ example: "ERP sync" }),
     scopes: z
       .array(ScopeSchema)
       .min(1, "Give at least one scope")

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Line, Prose, Text } from "../../lib/text";
 
 const Slug = z
   .string()
@@ -44,18 +45,16 @@ export const CategoryDetail = Category.extend({
 export type CategoryDetail = z.infer<typeof CategoryDetail>;
 
 export const GetCategoryInput = z.object({
-  idOrSlug: z
-    .string()
-    .min(1)
+  idOrSlug: Text.min(1)
     .max(120)
     .openapi({ param: { name: "idOrSlug", in: "path" }, example: "shoes" }),
 });
 
 export const CreateCategoryInput = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: Line.min(1).max(200),
     slug: Slug.optional().openapi({ description: "Defaults to the name, slugified" }),
-    description: z.string().max(5000).default(""),
+    description: Prose.max(5000).default(""),
     parentId: z.uuid().nullable().default(null),
     position: z.number().int().min(0).max(1_000_000).default(0),
   })

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IdParam } from "../../lib/id-param";
 import { PageQuery, page } from "../../lib/pagination";
+import { Text } from "../../lib/text";
 import { Me, Role } from "../identity/schemas";
 
 export const Customer = Me.extend({
@@ -12,12 +13,7 @@ export const CustomerPage = page(Customer).openapi("CustomerPage");
 export type CustomerPage = z.infer<typeof CustomerPage>;
 
 export const ListCustomersInput = PageQuery.extend({
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .openapi({ description: "Part of the email or name, any case", example: "ada" }),
+  q: Text.trim().max(200).optional().openapi({ description: "Part of the email or name, any case", example: "ada" }),
   role: Role.optional(),
 });
 

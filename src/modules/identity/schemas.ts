@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { SCOPES } from "../../lib/access";
+import { Line, Text } from "../../lib/text";
 
 export const Email = z
   .email()
@@ -8,7 +9,16 @@ export const Email = z
   .openapi({ example: "ada@example.com" });
 
 /** Length bounds only; the service also refuses the most common passwords. */
-export const Password = z.string().min(10, "At least 10 characters").max(128, "At most 128 characters");
+export const Password = Text.min(10, "At least 10 characters").max(128, "At most 128 characters");
+
+/** A password to check against the stored hash: any length a Password may have had. */
+const GivenPassword = Text.min(1).max(128);
+
+/** A token from an account email. */
+const EmailToken = Text.min(16).max(128);
+
+/** How an account's owner is greeted and listed. */
+const DisplayName = Line.min(1).max(200);
 
 export const Role = z.enum(["customer", "staff", "admin"]).openapi("Role");
 
@@ -25,7 +35,7 @@ export const Me = z
 export type Me = z.infer<typeof Me>;
 
 export const RegisterInput = z
-  .strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(200) })
+  .strictObject({ email: Email, password: Password, name: DisplayName })
   .openapi("RegisterInput");
 
 /** Accounts made by an admin or the seed, with a role; verified unless told otherwise. */
@@ -34,9 +44,7 @@ export const CreateAccountInput = RegisterInput.extend({
   emailVerified: z.boolean().default(true),
 }).openapi("CreateAccountInput");
 
-export const SignInInput = z
-  .strictObject({ email: Email, password: z.string().min(1).max(128) })
-  .openapi("SignInInput");
+export const SignInInput = z.strictObject({ email: Email, password: GivenPassword }).openapi("SignInInput");
 
 /** What sign-in and registration issue; the token is delivered as the client asked (SessionTransport). */
 export const SessionResult = z.object({ token: z.string(), expiresAt: z.iso.datetime(), user: Me });
@@ -64,20 +72,20 @@ export const Session = SessionResult.extend({
     .openapi({ description: 'Only with `"session": "bearer"`: send as `Authorization: Bearer <token>`' }),
 }).openapi("Session");
 
-export const UpdateMeInput = z.strictObject({ name: z.string().trim().min(1).max(200) }).openapi("UpdateMeInput");
+export const UpdateMeInput = z.strictObject({ name: DisplayName }).openapi("UpdateMeInput");
 
 export const ChangePasswordInput = z
-  .strictObject({ currentPassword: z.string().min(1).max(128), newPassword: Password })
+  .strictObject({ currentPassword: GivenPassword, newPassword: Password })
   .openapi("ChangePasswordInput");
 
-export const DeleteMeInput = z.strictObject({ password: z.string().min(1).max(128) }).openapi("DeleteMeInput");
+export const DeleteMeInput = z.strictObject({ password: GivenPassword }).openapi("DeleteMeInput");
 
-export const VerifyEmailInput = z.strictObject({ token: z.string().min(16).max(128) }).openapi("VerifyEmailInput");
+export const VerifyEmailInput = z.strictObject({ token: EmailToken }).openapi("VerifyEmailInput");
 
 export const PasswordResetInput = z.strictObject({ email: Email }).openapi("PasswordResetInput");
 
 export const PasswordResetConfirmInput = z
-  .strictObject({ token: z.string().min(16).max(128), password: Password })
+  .strictObject({ token: EmailToken, password: Password })
   .openapi("PasswordResetConfirmInput");
 
 export const Accepted = z.object({ accepted: z.literal(true) }).openapi("Accepted");
