@@ -137,10 +137,10 @@ async function sendRest(op: RestOp, { value, target, who }: { value: unknown; ta
   const [where, name = ""] = target.split(":");
   const text = typeof value === "string" ? value : JSON.stringify(value);
   let path = op.path.replace(/\{(\w+)\}/g, (_, p: string) =>
-    where === "path" && p === name ? encodeURIComponent(text) : "01a20160-0000-7000-8000-000000000000",
+    where === "path" && p === name ? encodeAny(text) : "01a20160-0000-7000-8000-000000000000",
   );
   if (target === "path:trailing-slash") path += "/";
-  const query = where === "query" ? `?${encodeURIComponent(name)}=${encodeURIComponent(text)}` : "";
+  const query = where === "query" ? `?${encodeURIComponent(name)}=${encodeAny(text)}` : "";
   const hasBody = !["GET", "HEAD"].includes(op.method);
   const body = !hasBody
     ? undefined
@@ -293,4 +293,17 @@ function sampleOf(schema: any, root: any): unknown {
     }
   }
   return undefined;
+}
+
+/** Percent-encoding that also sends a lone surrogate, as the raw bytes a hostile client would (WTF-8). */
+function encodeAny(text: string): string {
+  return Array.from(text, (ch) => {
+    const unit = ch.charCodeAt(0);
+    if (ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff) {
+      return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join("");
+    }
+    return encodeURIComponent(ch);
+  }).join("");
 }
