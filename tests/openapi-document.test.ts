@@ -67,15 +67,15 @@ describe("the OpenAPI document", () => {
     expect(doc.paths["/api/v1/admin/customers"]?.get?.security?.[0]).toEqual({ apiKey: ["customers:read"] });
   });
 
-  test("every response lists X-Request-Id and RateLimit-*; every operation 401, 405, 429, 500 and 503; bodies 413 and 415", () => {
-    for (const { where, op } of operations) {
+  test("every response lists X-Request-Id and RateLimit-*; every operation 401, 405, 429, 500 and 503; changes 403, 413 and 415", () => {
+    for (const { where, method, op } of operations) {
       const statuses = Object.keys(op.responses);
       expect({ where, statuses }).toEqual({
         where,
         statuses: expect.arrayContaining(["401", "405", "429", "500", "503"]),
       });
-      if (op.requestBody) {
-        expect({ where, statuses }).toEqual({ where, statuses: expect.arrayContaining(["413", "415"]) });
+      if (method !== "get") {
+        expect({ where, statuses }).toEqual({ where, statuses: expect.arrayContaining(["403", "413", "415"]) });
       }
       for (const [status, response] of Object.entries(op.responses)) {
         const names = Object.keys(response.headers ?? {});
@@ -139,6 +139,23 @@ describe("real responses carry only documented headers", () => {
     const cors = await send("GET", "/api/v1/categories", { headers: { origin: "https://shop.example" } });
     expect(cors.headers.get("access-control-allow-origin")).toBe("https://shop.example");
     expect(undocumentedHeaders("get", "/api/v1/categories", cors)).toEqual([]);
+    const u = await t.user();
+    const withText = await send("DELETE", "/api/v1/auth/sessions/current", {
+      body: "bye",
+      headers: { ...u.headers, "content-type": "text/plain" },
+    });
+    expect(withText.status).toBe(415);
+    expect(undocumentedHeaders("delete", "/api/v1/auth/sessions/current", withText)).toEqual([]);
+  });
+
+  test("a cookie-authenticated change from a foreign Origin: 403, on a public route too", async () => {
+    const u = await t.user();
+    const res = await send("POST", "/api/v1/auth/sessions", {
+      body: { email: u.email, password: u.password },
+      headers: { ...fromIp(), cookie: `session=${u.token}`, origin: "https://evil.example" },
+    });
+    expect(res.status).toBe(403);
+    expect(undocumentedHeaders("post", "/api/v1/auth/sessions", res)).toEqual([]);
   });
 
   test("a rate-limited sign-in: 429 with Retry-After", async () => {

@@ -150,7 +150,8 @@ function defaultsToText(node: unknown): void {
     for (const property of Object.values(node.properties)) {
       if (isObject(property) && "default" in property) {
         const text = `Default when left out: \`${JSON.stringify(property.default)}\`.`;
-        property.description = property.description ? `${property.description}. ${text}` : text;
+        const before = typeof property.description === "string" ? property.description.replace(/\.?$/, ". ") : "";
+        property.description = before + text;
         delete property.default;
       }
     }
@@ -160,10 +161,11 @@ function defaultsToText(node: unknown): void {
 
 /**
  * A field with a default may be left out of a request, and the document says
- * so (it is not `required`). But openapi-typescript, by default, and other
- * generators read `default` on a property of a component schema as "always
- * present", the truth for responses, and then make clients send it. So in the
- * component schemas that only requests use, the default moves to the text.
+ * so (it is not `required`). But openapi-typescript, with its default options,
+ * reads `default` on a property of a component schema as "always present" (true
+ * of responses) and makes clients send it; it spares only schemas written
+ * inline in a request body or parameter. So in the component schemas that only
+ * requests use, each default moves into the property's description.
  */
 export function withOptionalRequestDefaults<D extends object>(doc: D): D {
   const { paths, components } = doc as { paths?: Record<string, Json>; components?: { schemas?: Json } };
@@ -178,6 +180,5 @@ export function withOptionalRequestDefaults<D extends object>(doc: D): D {
     schemas,
   );
   for (const name of inRequests) if (!inResponses.has(name)) defaultsToText(schemas[name]);
-  // Inline request bodies are read as requests already; parameters too.
   return doc;
 }

@@ -35,12 +35,13 @@ function inputParts(op: AnyOperation, rest: RestBinding) {
 
 function routeFor(op: AnyOperation, rest: RestBinding) {
   const { params, query, body, headers } = inputParts(op, rest);
-  const hasBody = Boolean(rest.consumes || body);
   const implied: ProblemStatus[] = [
     ...(op.input ? [400 as const] : []),
-    ...(op.access.who === "anyone" ? [] : [403 as const]),
+    // A cookie-authenticated change from a foreign Origin is refused (CSRF), on public routes too.
+    ...(op.access.who !== "anyone" || rest.method !== "get" ? [403 as const] : []),
     ...(op.idempotent ? [422 as const] : []),
-    ...(hasBody ? [413 as const, 415 as const] : []),
+    // Any change may carry a body, read or not: the size limit and the media-type check apply to all.
+    ...(rest.method !== "get" ? [413 as const, 415 as const] : []),
   ];
   return createRoute({
     method: rest.method,
