@@ -3,11 +3,59 @@ import { validationError } from "../lib/errors";
 import { allOperations } from "../lib/module";
 import { modules } from "../modules";
 import type { RestApp, RestEnv } from "./env";
+import { RESPONSE_HEADERS, withOptionalRequestDefaults } from "./openapi";
 import { registerOperations } from "./operations";
 import { problem } from "./problem";
 import { rateLimitPerIdentity } from "./rate-limit";
 
 export const API_VERSION = "0.1.0";
+
+// The session is one token however it travels; an API key is told apart by its scheme type, though it
+// travels in the same header (a generator that fills `apiKey` sends the value as given: `Bearer ck_...`).
+const SECURITY_SCHEMES = {
+  bearerAuth: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A session token from `POST /api/v1/auth/sessions` (customers, staff, admins): `Authorization: Bearer <token>`.",
+  },
+  sessionCookie: {
+    type: "apiKey",
+    in: "cookie",
+    name: "session",
+    description:
+      "The first-party browser session, set by `POST /api/v1/auth/sessions` (HttpOnly). Mutations from a foreign Origin are refused (CSRF).",
+  },
+  apiKey: {
+    type: "apiKey",
+    in: "header",
+    name: "Authorization",
+    description:
+      "A third party's API key from `POST /api/v1/admin/api-keys`, sent as the whole header value `Bearer ck_...` (the `Bearer ` prefix included). Routes list the scope the key needs; a key without it gets 403 naming it in `missingScope`.",
+  },
+} as const;
+
+const DOCUMENT: Parameters<RestApp["getOpenAPI31Document"]>[0] = {
+  openapi: "3.1.0",
+  info: {
+    title: "Cartwright API",
+    version: API_VERSION,
+    description:
+      "Headless commerce REST facade. Money is integers in minor units; lists use cursor pagination; errors are RFC 9457 problem+json with a stable `code`. Every response carries `X-Request-Id` and the caller's `RateLimit-*` headers.",
+    contact: { name: "Cartwright API team", url: "https://cartwright.dev/support", email: "api@cartwright.dev" },
+    license: { name: "Proprietary", url: "https://cartwright.dev/terms" },
+  },
+  // Relative: the document is served by the API it describes, in every environment.
+  servers: [
+    { url: "/", description: "The server this document came from (local, staging or production)", "x-internal": false },
+  ],
+  tags: modules.flatMap((m) => m.tags ?? []),
+};
+
+/** The OpenAPI 3.1 document of a REST app, as /api/v1/openapi.json serves it. */
+export function openApiDocument(app: RestApp = createRestApp()) {
+  return withOptionalRequestDefaults(app.getOpenAPI31Document(DOCUMENT));
+}
 
 /** The REST facade under /api/v1: every module's declared operations, and the OpenAPI 3.1 document. */
 export function createRestApp(): RestApp {
@@ -30,33 +78,12 @@ export function createRestApp(): RestApp {
     allOperations(modules).map(([, op]) => op),
   );
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    description: "A session token from `POST /api/v1/auth/sessions` (customers, staff, admins).",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "ck_<secret>",
-    description:
-      "A third party's API key, sent as `Authorization: Bearer ck_...`. Routes list the scope the key needs; a key without it gets 403 naming it.",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "sessionCookie", {
-    type: "apiKey",
-    in: "cookie",
-    name: "session",
-    description: "The first-party browser session. Mutations from a foreign Origin are refused (CSRF).",
-  });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Cartwright API",
-      version: API_VERSION,
-      description:
-        "Headless commerce REST facade. Money is integers in minor units; lists use cursor pagination; errors are RFC 9457 problem+json with a stable `code`.",
-    },
-    tags: modules.flatMap((m) => m.tags ?? []),
-  });
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
+    app.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
+  }
+  for (const [name, header] of Object.entries(RESPONSE_HEADERS)) {
+    app.openAPIRegistry.registerComponent("headers", name, header);
+  }
+  app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
   return app;
 }

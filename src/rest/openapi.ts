@@ -10,16 +10,75 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) =
   content: { "application/json": { schema } },
 });
 
-export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+/** The response headers the server may send, registered once under `components.headers`. */
+export const RESPONSE_HEADERS = {
+  "X-Request-Id": {
+    description: "Names this request in the server's logs (the caller's own id when it sent a sane one)",
+    schema: { type: "string", maxLength: 128 },
+  },
+  "RateLimit-Limit": {
+    description: "Requests the caller's window allows (for a 429: of the limit that refused)",
+    schema: { type: "integer", format: "int32", minimum: 0 },
+  },
+  "RateLimit-Remaining": {
+    description: "Requests left in the caller's window",
+    schema: { type: "integer", format: "int32", minimum: 0 },
+  },
+  "RateLimit-Reset": {
+    description: "Seconds until the window starts again",
+    schema: { type: "integer", format: "int32", minimum: 0 },
+  },
+  "Retry-After": {
+    description: "Seconds to wait before retrying",
+    schema: { type: "integer", format: "int32", minimum: 0 },
+  },
+  "Idempotent-Replayed": {
+    description: "Present when this is the stored first response to the same Idempotency-Key",
+    schema: { type: "string", const: "true" },
+  },
+  "Set-Cookie": {
+    description: "The HttpOnly `session` cookie: set on sign-in, emptied with Max-Age=0 on sign-out",
+    schema: { type: "string", maxLength: 4096 },
+  },
+  "Access-Control-Allow-Origin": {
+    description: "The caller's Origin, when it is one of the configured CORS_ORIGINS (none by default)",
+    schema: { type: "string", maxLength: 2048 },
+  },
+  Allow: {
+    description: "The methods this path has",
+    schema: { type: "string", maxLength: 100 },
+  },
+} as const;
+
+type HeaderName = keyof typeof RESPONSE_HEADERS;
+
+const EVERY_RESPONSE: HeaderName[] = [
+  "X-Request-Id",
+  "RateLimit-Limit",
+  "RateLimit-Remaining",
+  "RateLimit-Reset",
+  "Access-Control-Allow-Origin",
+];
+
+/** The documented headers of a response: those every one may carry, then `extra`. */
+export function responseHeaders(...extra: HeaderName[]) {
+  const names = [...EVERY_RESPONSE, ...extra];
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+}
+
+/** A JSON success response. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string, ...headers: HeaderName[]) => ({
   description,
+  headers: responseHeaders(...headers),
   content: { "application/json": { schema } },
 });
 
-const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+const PROBLEM_DESCRIPTIONS = {
   400: "Invalid input; `errors` names each field",
-  401: "Authentication required",
+  401: "Authentication required, or the credentials sent are not valid",
   403: "Not allowed for this caller",
   404: "Not found",
+  405: "This path exists, but not with this method; `Allow` lists those it has",
   409: "Conflicts with the current state",
   413: "Body too large",
   415: "The body is not of the media type the operation reads",
@@ -27,15 +86,24 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   429: "Rate limited: see Retry-After and RateLimit-* headers",
   500: "Unexpected error (logged with the request id; the body names no cause)",
   503: "A dependency is unavailable; retry shortly",
-};
+} as const;
 
-/** The documented error responses of a route, all problem+json; every route may answer 429 (the per-identity limit), 500 and 503. */
-export function problemResponses(...statuses: (keyof typeof PROBLEM_DESCRIPTIONS)[]) {
+export type ProblemStatus = keyof typeof PROBLEM_DESCRIPTIONS;
+
+/**
+ * The documented error responses of a route, all problem+json. Every route may
+ * answer 401 (credentials that fail are refused before any route, public ones
+ * included), 405 (another method on its path), 429 (the per-identity limit),
+ * 500 and 503.
+ */
+export function problemResponses(...statuses: ProblemStatus[]) {
+  const all = [...new Set<ProblemStatus>([...statuses, 401, 405, 429, 500, 503])].sort((a, b) => a - b);
   return Object.fromEntries(
-    [...new Set([...statuses, 429, 500, 503])].sort().map((s) => [
+    all.map((s) => [
       s,
       {
-        description: PROBLEM_DESCRIPTIONS[s] ?? "Error",
+        description: PROBLEM_DESCRIPTIONS[s],
+        headers: responseHeaders(...(s === 429 ? (["Retry-After"] as const) : s === 405 ? (["Allow"] as const) : [])),
         content: { "application/problem+json": { schema: Problem } },
       },
     ]),
@@ -52,3 +120,65 @@ export const IdempotencyKeyHeader = z.object({
 export const SESSION_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
 /** A staff session, or an API key holding `scope` (OpenAPI 3.1 lists it as the key's required role). */
 export const keyOrSession = (scope: Scope): Record<string, string[]>[] => [{ apiKey: [scope] }, ...SESSION_SECURITY];
+
+type Json = { [key: string]: unknown };
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null;
+const REF = "#/components/schemas/";
+
+/** Names of the component schemas `node` references, directly or through other components. */
+function referencedSchemas(node: unknown, schemas: Json, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) referencedSchemas(item, schemas, found);
+  else if (isObject(node)) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "$ref" && typeof value === "string" && value.startsWith(REF)) {
+        const name = value.slice(REF.length);
+        if (!found.has(name)) {
+          found.add(name);
+          referencedSchemas(schemas[name], schemas, found);
+        }
+      } else referencedSchemas(value, schemas, found);
+    }
+  }
+  return found;
+}
+
+/** Moves each property's `default` into its description, in a schema and the schemas inside it. */
+function defaultsToText(node: unknown): void {
+  if (Array.isArray(node)) node.forEach(defaultsToText);
+  if (!isObject(node)) return;
+  if (isObject(node.properties)) {
+    for (const property of Object.values(node.properties)) {
+      if (isObject(property) && "default" in property) {
+        const text = `Default when left out: \`${JSON.stringify(property.default)}\`.`;
+        const before = typeof property.description === "string" ? property.description.replace(/\.?$/, ". ") : "";
+        property.description = before + text;
+        delete property.default;
+      }
+    }
+  }
+  for (const value of Object.values(node)) defaultsToText(value);
+}
+
+/**
+ * A field with a default may be left out of a request, and the document says
+ * so (it is not `required`). But openapi-typescript, with its default options,
+ * reads `default` on a property of a component schema as "always present" (true
+ * of responses) and makes clients send it; it spares only schemas written
+ * inline in a request body or parameter. So in the component schemas that only
+ * requests use, each default moves into the property's description.
+ */
+export function withOptionalRequestDefaults<D extends object>(doc: D): D {
+  const { paths, components } = doc as { paths?: Record<string, Json>; components?: { schemas?: Json } };
+  const schemas = components?.schemas ?? {};
+  const operations = Object.values(paths ?? {}).flatMap((item) => Object.values(item).filter(isObject));
+  const inResponses = referencedSchemas(
+    operations.map((op) => op.responses),
+    schemas,
+  );
+  const inRequests = referencedSchemas(
+    operations.map((op) => [op.requestBody, op.parameters]),
+    schemas,
+  );
+  for (const name of inRequests) if (!inResponses.has(name)) defaultsToText(schemas[name]);
+  return doc;
+}

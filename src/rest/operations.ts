@@ -11,7 +11,9 @@ import {
   jsonBody,
   jsonResponse,
   keyOrSession,
+  type ProblemStatus,
   problemResponses,
+  responseHeaders,
   SESSION_SECURITY,
 } from "./openapi";
 
@@ -33,10 +35,13 @@ function inputParts(op: AnyOperation, rest: RestBinding) {
 
 function routeFor(op: AnyOperation, rest: RestBinding) {
   const { params, query, body, headers } = inputParts(op, rest);
-  const implied = [
+  const implied: ProblemStatus[] = [
     ...(op.input ? [400 as const] : []),
-    ...(op.access.who === "anyone" ? [] : [401 as const, 403 as const]),
+    // A cookie-authenticated change from a foreign Origin is refused (CSRF), on public routes too.
+    ...(op.access.who !== "anyone" || rest.method !== "get" ? [403 as const] : []),
     ...(op.idempotent ? [422 as const] : []),
+    // Any change may carry a body, read or not: the size limit and the media-type check apply to all.
+    ...(rest.method !== "get" ? [413 as const, 415 as const] : []),
   ];
   return createRoute({
     method: rest.method,
@@ -45,7 +50,7 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     tags: [rest.tag],
     summary: rest.summary,
     ...(rest.description && { description: rest.description }),
-    ...(op.access.who !== "anyone" && { security: securityOf(op.access) }),
+    security: securityOf(op.access),
     // The guard runs before the input is validated: a caller without access learns nothing about the body.
     middleware: [guard(op.access), mediaType(rest.consumes?.contentType ?? "application/json")],
     request: {
@@ -57,7 +62,7 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     },
     responses: {
       [rest.status]: successResponse(op, rest),
-      ...problemResponses(...implied, ...(rest.consumes || body ? [415 as const] : []), ...(rest.errors ?? [])),
+      ...problemResponses(...implied, ...(rest.errors ?? [])),
     },
   });
 }
@@ -95,11 +100,19 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
 }
 
 function successResponse(op: AnyOperation, rest: RestBinding) {
-  if (rest.status === 204 || !op.output) return { description: rest.responds };
+  const headers = [
+    ...(op.idempotent ? (["Idempotent-Replayed"] as const) : []),
+    ...(op.session ? (["Set-Cookie"] as const) : []),
+  ];
+  if (rest.status === 204 || !op.output) return { description: rest.responds, headers: responseHeaders(...headers) };
   if (rest.produces) {
-    return { description: rest.responds, content: { [rest.produces]: { schema: { type: "string" as const } } } };
+    return {
+      description: rest.responds,
+      headers: responseHeaders(...headers),
+      content: { [rest.produces]: { schema: { type: "string" as const } } },
+    };
   }
-  return jsonResponse(op.output, rest.responds);
+  return jsonResponse(op.output, rest.responds, ...headers);
 }
 
 const textBody = (contentType: string) => ({
@@ -128,7 +141,8 @@ const guard = (access: Access) =>
     await next();
   });
 
-/** The documented security: what the guard accepts. */
+/** The documented security: what the guard accepts; none for public operations. */
 function securityOf(access: Access) {
+  if (access.who === "anyone") return [];
   return access.who === "staff" && access.scope ? keyOrSession(access.scope) : SESSION_SECURITY;
 }

@@ -64,7 +64,11 @@ export type Address = z.infer<typeof Address>;
 export const AddressList = z
   .object({
     items: z.array(Address).openapi({ description: "Oldest first" }),
-    nextCursor: z.null().openapi({ description: `Always null: a book holds at most ${MAX_ADDRESSES} addresses` }),
+    // Typed as every list's cursor, so clients page all lists alike; a book of at most MAX_ADDRESSES fits one page.
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: `Always null today: a book holds at most ${MAX_ADDRESSES} addresses, one page` }),
   })
   .openapi("AddressList");
 export type AddressList = z.infer<typeof AddressList>;
