@@ -1,6 +1,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { limitOperation } from "../http/caller-limit";
 import { secureCookies } from "../http/request-context";
 import { runOperation } from "../http/run-operation";
 import { AppError } from "../lib/errors";
@@ -47,7 +48,7 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     ...(rest.description && { description: rest.description }),
     ...(op.access.who !== "anyone" && { security: securityOf(op.access) }),
     // The guard runs before the input is validated: a caller without access learns nothing about the body.
-    middleware: [guard(op.access), mediaType(rest.consumes?.contentType ?? "application/json")],
+    middleware: [guard(op), mediaType(rest.consumes?.contentType ?? "application/json")],
     request: {
       ...(headers && { headers }),
       ...(params && { params: params as z.ZodObject }),
@@ -122,9 +123,10 @@ const mediaType = (expected: string) => {
   });
 };
 
-const guard = (access: Access) =>
+const guard = (op: AnyOperation) =>
   createMiddleware<RestEnv>(async (c, next) => {
-    checkAccess(c.get("ctx").actor, access);
+    checkAccess(c.get("ctx").actor, op.access);
+    await limitOperation(c.get("ctx"), op, (name, value) => c.header(name, value));
     await next();
   });
 
