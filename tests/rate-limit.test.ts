@@ -4,6 +4,8 @@ import { listCategories } from "../src/modules/catalog/operations";
 import { useTestApp } from "./harness";
 
 const t = await useTestApp({ env: { API_RATE_LIMIT_PER_MINUTE: "3" } });
+// With a browser frontend's origin CORS answers early, which once let the general limit's headers win on a 429.
+const browser = await useTestApp({ env: { CORS_ORIGINS: "http://shop.test" } });
 
 describe("the per-caller limit on the REST facade", () => {
   test("counts per anonymous address, and the fourth request in a minute is 429", async () => {
@@ -122,4 +124,28 @@ describe("an operation's own limit", () => {
     expect(limited.headers.get("ratelimit-limit")).toBe("2");
     expect(limited.headers.get("ratelimit-reset")).toBe(limited.headers.get("retry-after"));
   });
+});
+
+describe("the RateLimit-* headers of a 429 from a stricter limit", () => {
+  const signIn = async (path: "rest" | "trpc", email: string, ip: string) => {
+    const { app } = browser;
+    const headers = { "content-type": "application/json", origin: "http://shop.test", "x-forwarded-for": ip };
+    const body = JSON.stringify({ email, password: "wrong password!!" });
+    const url = path === "rest" ? "/api/v1/auth/sessions" : "/trpc/auth.signIn";
+    return app.fetch(new Request(`http://cartwright.test${url}`, { method: "POST", headers, body }));
+  };
+
+  for (const transport of ["rest", "trpc"] as const) {
+    test(`${transport}: a sign-in refused by its own limit says that limit, not the general one`, async () => {
+      const u = await browser.user();
+      const ip = transport === "rest" ? "192.0.2.100" : "192.0.2.101";
+      for (let i = 0; i < 5; i++) expect((await signIn(transport, u.email, ip)).status).toBe(401);
+      const limited = await signIn(transport, u.email, ip);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("ratelimit-limit")).toBe("5");
+      expect(limited.headers.get("ratelimit-remaining")).toBe("0");
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(60);
+      expect(limited.headers.get("ratelimit-reset")).toBe(limited.headers.get("retry-after"));
+    });
+  }
 });

@@ -15,6 +15,7 @@ import {
   problemResponses,
   SESSION_SECURITY,
 } from "./openapi";
+import { limitedThen } from "./rate-limit";
 
 /** Registers the REST route of every operation that has one, in order. */
 export function registerOperations(app: RestApp, operations: AnyOperation[]): void {
@@ -126,8 +127,7 @@ const mediaType = (expected: string) => {
 const guard = (op: AnyOperation) =>
   createMiddleware<RestEnv>(async (c, next) => {
     checkAccess(c.get("ctx").actor, op.access);
-    await limitOperation(c.get("ctx"), op, (name, value) => c.header(name, value));
-    await next();
+    await limitedThen(c, (set) => limitOperation(c.get("ctx"), op, set), next);
   });
 
 /** The documented security: what the guard accepts. */
