@@ -9,7 +9,7 @@ const REDACTED = "[redacted]";
 
 /** Keys whose values are secrets wherever they appear: credentials, hashes, session ids. */
 const SECRET_KEY =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key)$|password|passwd|secret|token|api_?key|key_?hash|session_?id/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api_?key|session_?id)$|password|passwd|secret|token|key_?hash/i;
 
 /** Secrets with a recognisable shape: argon2 hashes, API keys, and whatever follows "Bearer". */
 const SECRET_SHAPES: [RegExp, string][] = [
