@@ -35,6 +35,9 @@ const SECURE_HEADERS = {
   xXssProtection: false,
 } as const;
 
+/** The most calls one tRPC request may batch; a larger batch is refused whole, before any call runs. */
+export const TRPC_MAX_BATCH = 20;
+
 /** The whole HTTP surface: middleware, then /trpc, /api/v1, /docs, /health and /ready. */
 export function createApp(deps: AppDeps) {
   const { config, log } = deps;
@@ -83,6 +86,7 @@ export function createApp(deps: AppDeps) {
     trpcServer({
       router: appRouter,
       endpoint: "/trpc",
+      maxBatchSize: TRPC_MAX_BATCH,
       createContext: (opts, c) =>
         trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, {
           secureCookies: secureCookies(config),

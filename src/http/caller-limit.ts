@@ -1,5 +1,10 @@
 import { actorKey, type Ctx } from "../lib/context";
-import { type Limit, rateLimited, rateLimitHeaders } from "../lib/rate-limit";
+import type { Operation } from "../lib/operation";
+import { type Limit, type LimitState, rateLimited, rateLimitHeaders } from "../lib/rate-limit";
+
+type SetHeader = (name: string, value: string) => void;
+
+const callerOf = (ctx: Ctx) => actorKey(ctx.actor) ?? `ip:${ctx.ip ?? "unknown"}`;
 
 /** The general limit of one caller: an actor key (`user:<id>`, `key:<id>`) or, for a guest, `ip:<address>`. */
 export const callerLimit = (caller: string, perMinute: number): Limit => ({
@@ -14,9 +19,22 @@ export const callerLimit = (caller: string, perMinute: number): Limit => ({
  * where the caller stands in RateLimit-* headers; over the limit, RATE_LIMITED.
  * The request's first check may have been counted already, with its credentials.
  */
-export async function limitCaller(ctx: Ctx, setHeader: (name: string, value: string) => void): Promise<void> {
-  const limit = callerLimit(actorKey(ctx.actor) ?? `ip:${ctx.ip ?? "unknown"}`, ctx.limiter.perCallerPerMinute);
-  const state = ctx.prepaidHit?.take(limit.key) ?? (await ctx.limiter.hit(limit));
+export async function limitCaller(ctx: Ctx, setHeader: SetHeader): Promise<void> {
+  const limit = callerLimit(callerOf(ctx), ctx.limiter.perCallerPerMinute);
+  answer(ctx.prepaidHit?.take(limit.key) ?? (await ctx.limiter.hit(limit)), setHeader);
+}
+
+/**
+ * An operation's own limit (`limit` in its declaration), after the general
+ * one: its RateLimit-* headers replace the general limit's, being the nearer.
+ */
+export async function limitOperation(ctx: Ctx, op: Pick<Operation, "limit">, setHeader: SetHeader): Promise<void> {
+  if (!op.limit) return;
+  const limit = { key: `op:${op.limit.name}:${callerOf(ctx)}`, max: op.limit.perMinute, windowSeconds: 60 };
+  answer(await ctx.limiter.hit(limit), setHeader);
+}
+
+function answer(state: LimitState, setHeader: SetHeader): void {
   if (state.exceeded) throw rateLimited(state);
   for (const [name, value] of Object.entries(rateLimitHeaders(state))) setHeader(name, value);
 }

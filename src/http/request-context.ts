@@ -20,8 +20,8 @@ export const secureCookies = (config: Config) => config.NODE_ENV === "production
 /**
  * Builds the request's ctx: who is calling (session cookie, bearer session or
  * API key), from where, and whether a cookie-authenticated mutation came from
- * a foreign Origin (CSRF). A credential failure is kept in `authFailure` for
- * each transport to answer in its own shape. The client address and the
+ * a foreign Origin (CSRF). A credential failure (or an address refused for
+ * too many) is kept in `authFailure` for each transport to answer in its own shape. The client address and the
  * request's logger are made when first used.
  */
 export function requestContext(
@@ -38,6 +38,11 @@ export function requestContext(
     const requestId = c.get("requestId");
     let auth: Authenticated = { actor: { kind: "guest" } };
     let failure: AppError | null = null;
+    let ip: string | null | undefined;
+    const address = () => {
+      if (ip === undefined) ip = clientIp(c, deps.config.TRUST_PROXY);
+      return ip;
+    };
     try {
       auth = await authenticator.authenticate(
         {
@@ -46,16 +51,17 @@ export function requestContext(
         },
         // Only these count against the caller's limit (src/rest, src/trpc): elsewhere nothing is counted ahead.
         LIMITED.test(c.req.path) ? limitFor : undefined,
+        address,
       );
     } catch (err) {
-      if (!(err instanceof AppError && err.code === "UNAUTHENTICATED")) throw err;
+      // A dead credential, or an address refused for too many of them.
+      if (!(err instanceof AppError && (err.code === "UNAUTHENTICATED" || err.code === "RATE_LIMITED"))) throw err;
       failure = err;
     }
     const { actor } = auth;
     if (actor.kind === "user" && actor.via === "cookie" && MUTATING.has(c.req.method) && !sameSite(c, allowedOrigins)) {
       failure = new AppError("FORBIDDEN", "Cross-site request refused: this Origin may not use the session cookie");
     }
-    let ip: string | null | undefined;
     let log: Logger | undefined;
     const ctx: Ctx = {
       db: deps.database.db,
@@ -69,8 +75,7 @@ export function requestContext(
         return log;
       },
       get ip() {
-        if (ip === undefined) ip = clientIp(c, deps.config.TRUST_PROXY);
-        return ip;
+        return address();
       },
     };
     c.set("ctx", ctx);

@@ -83,6 +83,11 @@ export interface Operation<
    * header, tRPC's `idempotencyKey` input. Declare with `idempotentMutation`.
    */
   idempotent?: boolean;
+  /**
+   * A limit stricter than the general one, per caller, on both transports (an
+   * expensive search, a mail sent): operations naming the same limit share its bucket.
+   */
+  limit?: { name: string; perMinute: number };
   /** A stable name for idempotency records; defaults to the REST operationId. */
   name?: string;
   /** The output carries `{ token, expiresAt }` for the session cookie ("set"), or the cookie ends ("clear"). */

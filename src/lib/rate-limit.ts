@@ -40,9 +40,7 @@ export class RateLimiter {
    * nothing could be read.
    */
   async hitAndRead(limit: Limit, keys: string[]): Promise<{ state: LimitState; values: (string | null)[] | null }> {
-    const now = Math.floor(Date.now() / 1000);
-    const window = Math.floor(now / limit.windowSeconds);
-    const key = `rl:${limit.key}:${window}`;
+    const { key, window, now } = this.windowOf(limit);
     const { count, values } = await this.store
       .incrAndGet(key, limit.windowSeconds, keys)
       .catch(async () => ({ count: await this.fallback.incr(key, limit.windowSeconds), values: null }));
@@ -53,6 +51,29 @@ export class RateLimiter {
       exceeded: count > limit.max,
     };
     return { state, values };
+  }
+
+  /**
+   * Where a limit stands, counting nothing: for limits counted only when
+   * something fails (failed credentials). Exceeded once the count reached `max`,
+   * so the next attempt is refused before it is made.
+   */
+  async peek(limit: Limit): Promise<LimitState> {
+    const { key, window, now } = this.windowOf(limit);
+    const [value] = await this.store.mget([key]).catch(() => this.fallback.mget([key]));
+    const count = Number(value ?? 0);
+    return {
+      limit: limit.max,
+      remaining: Math.max(0, limit.max - count),
+      reset: (window + 1) * limit.windowSeconds - now,
+      exceeded: count >= limit.max,
+    };
+  }
+
+  private windowOf(limit: Limit) {
+    const now = Math.floor(Date.now() / 1000);
+    const window = Math.floor(now / limit.windowSeconds);
+    return { key: `rl:${limit.key}:${window}`, window, now };
   }
 
   /** Counts one attempt against every limit; the first exceeded one throws RATE_LIMITED. */

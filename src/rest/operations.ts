@@ -1,6 +1,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { limitOperation } from "../http/caller-limit";
 import { secureCookies } from "../http/request-context";
 import { runOperation } from "../http/run-operation";
 import { AppError } from "../lib/errors";
@@ -16,6 +17,7 @@ import {
   responseHeaders,
   SESSION_SECURITY,
 } from "./openapi";
+import { limitedThen } from "./rate-limit";
 
 /** Registers the REST route of every operation that has one, in order. */
 export function registerOperations(app: RestApp, operations: AnyOperation[]): void {
@@ -52,7 +54,7 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     ...(rest.description && { description: rest.description }),
     security: securityOf(op.access),
     // The guard runs before the input is validated: a caller without access learns nothing about the body.
-    middleware: [guard(op.access), mediaType(rest.consumes?.contentType ?? "application/json")],
+    middleware: [guard(op), mediaType(rest.consumes?.contentType ?? "application/json")],
     request: {
       ...(headers && { headers }),
       ...(params && { params: params as z.ZodObject }),
@@ -135,10 +137,10 @@ const mediaType = (expected: string) => {
   });
 };
 
-const guard = (access: Access) =>
+const guard = (op: AnyOperation) =>
   createMiddleware<RestEnv>(async (c, next) => {
-    checkAccess(c.get("ctx").actor, access);
-    await next();
+    checkAccess(c.get("ctx").actor, op.access);
+    await limitedThen(c, (set) => limitOperation(c.get("ctx"), op, set), next);
   });
 
 /** The documented security: what the guard accepts; none for public operations. */

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { limitCaller } from "../http/caller-limit";
+import { limitCaller, limitOperation } from "../http/caller-limit";
 import { runOperation } from "../http/run-operation";
 import {
   type AnyOperation,
@@ -22,6 +22,7 @@ const gate = (op: AnyOperation) =>
     // Before the input is parsed: an early 401/403, and one bucket per caller shared with REST.
     checkAccess(ctx.actor, op.access);
     await limitCaller(ctx, (name, value) => ctx.resHeaders.set(name, value));
+    await limitOperation(ctx, op, (name, value) => ctx.resHeaders.set(name, value));
     return next();
   });
 const queryWithInput = <I extends z.ZodType, R>(op: AnyOperation, input: I, resolve: Resolve<z.output<I>, R>) =>

@@ -5,7 +5,7 @@ import type { Actor } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import type { KeyValueStore } from "../../lib/kv";
 import type { Logger } from "../../lib/logger";
-import { type Limit, PrepaidHit, type RateLimiter } from "../../lib/rate-limit";
+import { type Limit, PrepaidHit, type RateLimiter, rateLimited } from "../../lib/rate-limit";
 import { hashToken } from "../../lib/tokens";
 import { BackgroundWrites } from "./background-writes";
 import { type Principal, PrincipalCache } from "./principals";
@@ -33,6 +33,20 @@ export interface Authenticated {
 
 /** The limit a request is counted against once its caller (actor key) is known. */
 export type LimitFor = (caller: string) => Limit;
+
+/**
+ * Credentials that matched nobody, per client address: past `max` in the
+ * window, an address's credentials not already known to this process are
+ * refused with RATE_LIMITED before they cost a database lookup (issue 13).
+ */
+export const failedCredentialLimit = (address: string): Limit => ({
+  key: `auth-failed:ip:${address}`,
+  max: 20,
+  windowSeconds: 5 * 60,
+});
+
+/** Who presents the credentials: the client address (null when unknown), read only when needed. */
+export type AddressOf = () => string | null;
 
 export interface AuthenticatorDeps {
   /** postgres.js itself, for the prepared lookups. */
@@ -90,15 +104,15 @@ export class Authenticator {
    * client must learn its token died); a dead cookie just makes a guest and is
    * cleared. With `limitFor`, the caller's limit is counted on the way.
    */
-  async authenticate(creds: Credentials, limitFor?: LimitFor): Promise<Authenticated> {
+  async authenticate(creds: Credentials, limitFor?: LimitFor, from: AddressOf = () => null): Promise<Authenticated> {
     if (creds.bearer) {
       const kind = creds.bearer.startsWith("ck_") ? "apiKey" : "session";
-      const { principal, prepaidHit } = await this.resolve(kind, creds.bearer, limitFor);
+      const { principal, prepaidHit } = await this.resolve(kind, creds.bearer, from, limitFor);
       if (!principal) throw new AppError("UNAUTHENTICATED", "Invalid, expired or revoked credentials");
       return { actor: actorOf(principal, "bearer"), prepaidHit };
     }
     if (creds.cookie) {
-      const { principal, extended, prepaidHit } = await this.resolve("session", creds.cookie, limitFor);
+      const { principal, extended, prepaidHit } = await this.resolve("session", creds.cookie, from, limitFor);
       if (principal?.kind !== "session") return { actor: { kind: "guest" }, clearCookie: true };
       return {
         actor: actorOf(principal, "cookie"),
@@ -109,21 +123,32 @@ export class Authenticator {
     return { actor: { kind: "guest" } };
   }
 
-  private async resolve(kind: Principal["kind"], secret: string, limitFor?: LimitFor): Promise<Resolved> {
+  private async resolve(
+    kind: Principal["kind"],
+    secret: string,
+    from: AddressOf,
+    limitFor?: LimitFor,
+  ): Promise<Resolved> {
     const hash = hashToken(secret);
     const cached = this.principals.get(hash);
     // A credential not seen yet: only the database knows whose it is, so its row
     // is read before its subject's version. It serves this request, and is read
     // again before it is served from memory.
+    const failures = () => failedCredentialLimit(from() ?? "unknown");
+    if (!cached) await this.refuseRepeatedFailures(failures());
     const first = cached ? null : await this.load(kind, hash);
     const known = cached ?? first?.principal;
-    if (!known) return { principal: null };
+    if (!known) {
+      await this.deps.limiter.hit(failures());
+      return { principal: null };
+    }
 
     const { version, prepaidHit } = await this.readVersion(known.subject, limitFor);
     let found: { principal: Principal | null; extended?: boolean } | null = first;
     if (cached && !servable(cached, version)) found = await this.load(kind, hash);
     if (found && !found.principal) {
       this.principals.delete(hash);
+      await this.deps.limiter.hit(failures());
       return { principal: null, prepaidHit };
     }
     if (found?.principal) {
@@ -135,6 +160,12 @@ export class Authenticator {
     const extended = found ? Boolean(found.extended) : this.slide(principal);
     if (principal.kind === "apiKey" && !found) this.touch(principal.keyId);
     return { principal, extended, prepaidHit };
+  }
+
+  /** An address past its failed credentials is refused before the database is asked. */
+  private async refuseRepeatedFailures(failures: Limit): Promise<void> {
+    const state = await this.deps.limiter.peek(failures);
+    if (state.exceeded) throw rateLimited(state);
   }
 
   /** The subject's version (null: the store could not be read), and the limit counted in that round trip. */
