@@ -65,7 +65,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`/docs in a browser (skipped where ${CHRO
     await page.getByText("Catalog", { exact: true }).first().click();
     await page.getByRole("button", { name: "Test Request (get /api/v1/categories)" }).click();
     const answered = page.waitForResponse((response) => response.url() === `${server.url}/api/v1/categories`);
-    await page.getByRole("button", { name: "Send get request to /api/v1/categories" }).click();
+    await page.getByRole("button", { name: `Send get request to ${server.url}/api/v1/categories` }).click();
     expect((await answered).status()).toBe(200);
   });
 

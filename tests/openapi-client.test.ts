@@ -25,7 +25,7 @@ export async function journey(fetch: (request: Request) => Promise<Response>, em
   const registered = await api.POST("/api/v1/auth/register", { body: { email, password, name: "Ada Lovelace" } });
   if (registered.error) throw new Error(\`register: \${registered.error.code}\`);
 
-  const signedIn = await api.POST("/api/v1/auth/sessions", { body: { email, password } });
+  const signedIn = await api.POST("/api/v1/auth/sessions", { body: { email, password, session: "bearer" } });
   if (signedIn.error) throw new Error(\`sign-in: \${signedIn.error.code}\`);
   const token = signedIn.data.token;
   if (!token) throw new Error("no bearer token for a non-browser client");

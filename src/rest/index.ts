@@ -84,6 +84,13 @@ export function createRestApp(): RestApp {
   for (const [name, header] of Object.entries(RESPONSE_HEADERS)) {
     app.openAPIRegistry.registerComponent("headers", name, header);
   }
-  app.get("/openapi.json", (c) => c.json(openApiDocument(app)));
+  // Served with this server's own origin (PUBLIC_URL behind a proxy): a relative "/" joined to
+  // paths that start with "/" gives "//api/v1/..." in clients such as /docs' Test Request.
+  app.get("/openapi.json", (c) =>
+    c.json({
+      ...openApiDocument(app),
+      servers: [{ url: c.get("config").PUBLIC_URL ?? new URL(c.req.url).origin, description: "This server" }],
+    }),
+  );
   return app;
 }
