@@ -47,7 +47,10 @@ export function trpcUrl(url: string): string {
   return base.endsWith("/trpc") ? base : `${base}/trpc`;
 }
 
-/** A client that batches the calls made in the same tick into one HTTP request. */
+/** The most calls the server takes in one batch; more in one tick are sent as several requests. */
+export const MAX_BATCH_SIZE = 20;
+
+/** A client that batches the calls made in the same tick into one HTTP request (up to MAX_BATCH_SIZE each). */
 export function createClient(options: ClientOptions): Client {
   const { headers } = options;
   return createTRPCClient<AppRouter>({
@@ -57,6 +60,7 @@ export function createClient(options: ClientOptions): Client {
         // tRPC passes the batch's operations to a headers function; ours takes none.
         headers: typeof headers === "function" ? () => headers() : headers,
         fetch: options.fetch,
+        maxItems: MAX_BATCH_SIZE,
       }),
     ],
   });
