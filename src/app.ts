@@ -45,6 +45,11 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<RestEnv>({ strict: false });
 
   app.use(requestId({ headerName: "X-Request-Id", limitLength: 128, generator: newId }));
+  // A handler that answers with its own Response (tRPC's adapter) drops headers set before it.
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has("X-Request-Id")) c.res.headers.set("X-Request-Id", c.get("requestId"));
+  });
   app.use(secureHeaders(SECURE_HEADERS));
   app.use(noStoreUnlessChosen);
   // Liveness and readiness probes need no caller, CORS, body checks or request log: mounted before them.

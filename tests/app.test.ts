@@ -39,6 +39,23 @@ describe("request ids", () => {
     expect(res.headers.get("x-request-id")).toBe("abc-123_trace");
   });
 
+  test("every response carries one: tRPC answers, its errors and refused batches too", async () => {
+    const batch = Array.from({ length: 21 }, () => "catalog.categories.list").join(",");
+    for (const path of [
+      "/trpc/catalog.categories.list",
+      "/trpc/catalog.categories.get?input=%7B%7D",
+      `/trpc/${batch}?batch=1&input=%7B%7D`,
+      "/api/v1/categories",
+      "/nowhere",
+    ]) {
+      const res = await fetchApp(path);
+      expect({ path, id: res.headers.get("x-request-id") }).toEqual({
+        path,
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+    }
+  });
+
   test("an unsafe one is replaced by a generated id", async () => {
     const res = await fetchApp("/health", { headers: { "x-request-id": "<script>" } });
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
