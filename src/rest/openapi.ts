@@ -11,27 +11,21 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) =
 });
 
 /** The response headers the server may send, registered once under `components.headers`. */
+/** A header holding a count of requests or seconds. */
+const count = (description: string) => ({
+  description,
+  schema: { type: "integer" as const, format: "int32", minimum: 0 },
+});
+
 export const RESPONSE_HEADERS = {
   "X-Request-Id": {
     description: "Names this request in the server's logs (the caller's own id when it sent a sane one)",
     schema: { type: "string", maxLength: 128 },
   },
-  "RateLimit-Limit": {
-    description: "Requests the caller's window allows (for a 429: of the limit that refused)",
-    schema: { type: "integer", format: "int32", minimum: 0 },
-  },
-  "RateLimit-Remaining": {
-    description: "Requests left in the caller's window",
-    schema: { type: "integer", format: "int32", minimum: 0 },
-  },
-  "RateLimit-Reset": {
-    description: "Seconds until the window starts again",
-    schema: { type: "integer", format: "int32", minimum: 0 },
-  },
-  "Retry-After": {
-    description: "Seconds to wait before retrying",
-    schema: { type: "integer", format: "int32", minimum: 0 },
-  },
+  "RateLimit-Limit": count("Requests the caller's window allows (for a 429: of the limit that refused)"),
+  "RateLimit-Remaining": count("Requests left in the caller's window"),
+  "RateLimit-Reset": count("Seconds until the window starts again"),
+  "Retry-After": count("Seconds to wait before retrying"),
   "Idempotent-Replayed": {
     description: "Present when this is the stored first response to the same Idempotency-Key",
     schema: { type: "string", const: "true" },
