@@ -77,6 +77,7 @@ describe("validation errors are bounded", () => {
     expect(new Set(paths).size).toBe(paths.length);
     for (const path of paths) expect(text.split(`"${path}"`).length - 1).toBe(1);
     expect(problem.detail).toEndWith(`and ${95_000 - MAX_FIELD_ERRORS} more`);
+    expect(problem.omittedErrors).toBe(95_000 - MAX_FIELD_ERRORS);
   });
 
   test("tRPC carries the count of the rest as omittedErrors", async () => {

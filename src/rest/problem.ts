@@ -13,6 +13,12 @@ export const Problem = z
     requestId: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     missingScope: z.string().optional().openapi({ description: "The API key scope the operation needs" }),
+    omittedErrors: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: "How many more field errors there were beyond those listed in `errors`" }),
   })
   .openapi("Problem", { description: "RFC 9457 problem details" });
 
@@ -30,8 +36,9 @@ export function problemBody(error: AppError, requestId: string): ProblemBody {
     code,
     requestId,
     ...(errors && { errors }),
-    // The only other detail the Problem schema documents; a rate limit's numbers travel as headers.
+    // The other details the Problem schema documents; a rate limit's numbers travel as headers.
     ...(typeof extra.missingScope === "string" && { missingScope: extra.missingScope }),
+    ...(typeof extra.omittedErrors === "number" && { omittedErrors: extra.omittedErrors }),
   };
 }
 
