@@ -557,17 +557,18 @@ async function main(): Promise<void> {
   const [apiPort, pgPort, barePort] = [await freePort(), await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
   const bareBase = `http://127.0.0.1:${barePort}`;
-  // Its own data, placed as the server places its default (a 0700 checkout as root moves it out).
-  const pgDir = chooseDataDir({
-    requested: undefined,
-    fallback: resolve(ROOT, ".cartwright/bench-postgres"),
-    user: postgresUser(),
-    sharedDir: SHARED_DIR,
-  }).dir;
+  // Its own data, placed as the server places its default (a 0700 checkout as root moves it out);
+  // none at all when DATABASE_URL names the database.
+  const pgDir = process.env.DATABASE_URL
+    ? undefined
+    : chooseDataDir({
+        requested: undefined,
+        fallback: resolve(ROOT, ".cartwright/bench-postgres"),
+        user: postgresUser(),
+        sharedDir: SHARED_DIR,
+      }).dir;
 
-  say(
-    `bench: starting Cartwright on ${api} (${process.env.DATABASE_URL ? "DATABASE_URL" : `embedded Postgres in ${pgDir}`})`,
-  );
+  say(`bench: starting Cartwright on ${api} (${pgDir ? `embedded Postgres in ${pgDir}` : "DATABASE_URL"})`);
   say(`bench: load generator: ${generatorName(opts.runner)}`);
   const server = startChild("cartwright", ["bun", "src/index.ts"], {
     ...process.env,
@@ -578,8 +579,7 @@ async function main(): Promise<void> {
     WORKER_ENABLED: "true",
     // One client address sends everything: a limit it never reaches, so the limiter is counted but never answers.
     API_RATE_LIMIT_PER_MINUTE: "1000000000",
-    EMBEDDED_PG_DIR: pgDir,
-    EMBEDDED_PG_PORT: String(pgPort),
+    ...(pgDir && { EMBEDDED_PG_DIR: pgDir, EMBEDDED_PG_PORT: String(pgPort) }),
   });
   const started = performance.now();
   const ready = (await (await waitFor200(server, `${api}/ready`, 180_000)).json()) as {

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SHARED_DIR } from "../src/db/embedded";
 import { useTestApp } from "./harness";
 import { type Exited, runToExit } from "./server-process";
 import { freePort } from "./services";
@@ -88,14 +89,17 @@ describe("an outside service is not there", () => {
     expectFailedStart(result, `connecting to Redis at 127.0.0.1:${port}`, "REDIS_URL");
   });
 
-  test("bun run bench with a DATABASE_URL nothing answers: exit 1 with the server's reason", async () => {
+  test("bun run bench with a DATABASE_URL nothing answers: exit 1 with the server's reason, and no embedded data made", async () => {
     const port = await freePort();
+    const shared = join(SHARED_DIR, "postgres");
+    const before = existsSync(shared) ? readdirSync(shared).sort() : [];
     const result = await run(["bench/run.ts", "--rounds", "1", "--duration", "1", "--warmup", "0"], {
       DATABASE_URL: `postgres://x:y@127.0.0.1:${port}/x`,
     });
     expect(result.exitedByItself).toBe(true);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`cartwright: connecting to Postgres at 127.0.0.1:${port}/x failed`);
+    expect(existsSync(shared) ? readdirSync(shared).sort() : []).toEqual(before);
   });
 });
 
