@@ -1,10 +1,8 @@
-import { actorKey, type Ctx } from "../lib/context";
+import { type Ctx, callerKey } from "../lib/context";
 import type { Operation } from "../lib/operation";
 import { type Limit, type LimitState, rateLimited, rateLimitHeaders } from "../lib/rate-limit";
 
 type SetHeader = (name: string, value: string) => void;
-
-const callerOf = (ctx: Ctx) => actorKey(ctx.actor) ?? `ip:${ctx.ip ?? "unknown"}`;
 
 /** The general limit of one caller: an actor key (`user:<id>`, `key:<id>`) or, for a guest, `ip:<address>`. */
 export const callerLimit = (caller: string, perMinute: number): Limit => ({
@@ -20,7 +18,7 @@ export const callerLimit = (caller: string, perMinute: number): Limit => ({
  * The request's first check may have been counted already, with its credentials.
  */
 export async function limitCaller(ctx: Ctx, setHeader: SetHeader): Promise<void> {
-  const limit = callerLimit(callerOf(ctx), ctx.limiter.perCallerPerMinute);
+  const limit = callerLimit(callerKey(ctx), ctx.limiter.perCallerPerMinute);
   answer(ctx.prepaidHit?.take(limit.key) ?? (await ctx.limiter.hit(limit)), setHeader);
 }
 
@@ -30,7 +28,7 @@ export async function limitCaller(ctx: Ctx, setHeader: SetHeader): Promise<void>
  */
 export async function limitOperation(ctx: Ctx, op: Pick<Operation, "limit">, setHeader: SetHeader): Promise<void> {
   if (!op.limit) return;
-  const limit = { key: `op:${op.limit.name}:${callerOf(ctx)}`, max: op.limit.perMinute, windowSeconds: 60 };
+  const limit = { key: `op:${op.limit.name}:${callerKey(ctx)}`, max: op.limit.perMinute, windowSeconds: 60 };
   answer(await ctx.limiter.hit(limit), setHeader);
 }
 

@@ -1,8 +1,7 @@
-import { actorKey, type Ctx } from "../lib/context";
+import { type Ctx, callerKey } from "../lib/context";
 import { AppError } from "../lib/errors";
 import * as idempotency from "../lib/idempotency";
-import { requestHash } from "../lib/idempotency";
-import { type AnyOperation, IDEMPOTENCY_KEY_FIELD } from "../lib/operation";
+import type { AnyOperation } from "../lib/operation";
 import { inTransaction } from "../lib/transaction";
 import { deliverSession, writeSessionCookie } from "../modules/identity/cookie";
 import type { SessionResult } from "../modules/identity/schemas";
@@ -52,14 +51,8 @@ export async function runOperation(
  * a crash leaves either nothing or the key completed with its response.
  */
 function runOnce(ctx: Ctx, op: AnyOperation, input: unknown, key: string, res: Responder): Promise<unknown> {
-  const name = op.name ?? op.rest?.operationId;
-  if (!name) throw new Error("an idempotent operation needs a name or a REST operationId");
-  const { [IDEMPOTENCY_KEY_FIELD]: _key, ...request } = (input ?? {}) as Record<string, unknown>;
-  const claim = {
-    scope: actorKey(ctx.actor) ?? `ip:${ctx.ip ?? "unknown"}`,
-    key,
-    requestHash: requestHash(name, request),
-  };
+  // The same input over either transport is the same request: each hands over the input without the key.
+  const claim = { scope: callerKey(ctx), key, requestHash: idempotency.requestHash(String(op.name), input) };
   return inTransaction(ctx, async (tx) => {
     const claimed = await idempotency.claim(tx, claim);
     if (claimed.kind === "replay") {

@@ -1,3 +1,4 @@
+import { BoundedMap } from "./bounded-map";
 import type { KeyValueStore } from "./kv";
 import type { Logger } from "./logger";
 
@@ -31,8 +32,7 @@ export class Cache {
   // The last decoded entry per key, reused while the stored string is the same:
   // parsing a cached payload on every hit was the largest cost of a cached read
   // (bench/RESULTS.md). Bounded; the oldest key is dropped first.
-  private readonly decoded = new Map<string, { raw: string; entry: Entry }>();
-  private static readonly MAX_DECODED = 1000;
+  private readonly decoded = new BoundedMap<string, { raw: string; entry: Entry }>(1000);
   private readonly invalidateListeners: ((tags: string[]) => void)[] = [];
 
   constructor(
@@ -66,11 +66,6 @@ export class Cache {
     const known = this.decoded.get(key);
     if (known?.raw === raw) return known.entry;
     const entry = JSON.parse(raw) as Entry;
-    this.decoded.delete(key);
-    if (this.decoded.size >= Cache.MAX_DECODED) {
-      const oldest = this.decoded.keys().next().value;
-      if (oldest !== undefined) this.decoded.delete(oldest);
-    }
     this.decoded.set(key, { raw, entry });
     return entry;
   }

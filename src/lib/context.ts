@@ -26,6 +26,9 @@ export function actorKey(actor: Actor): string | null {
   }
 }
 
+/** Who a request counts as for limits and idempotency keys: its actor, or for a guest its address. */
+export const callerKey = (ctx: Pick<Ctx, "actor" | "ip">): string => actorKey(ctx.actor) ?? `ip:${ctx.ip ?? "unknown"}`;
+
 /** What every service receives first: one per request, job or script. */
 export interface Ctx {
   db: Db;

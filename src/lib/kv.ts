@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { BoundedMap } from "./bounded-map";
 import type { Logger } from "./logger";
 
 /**
@@ -30,9 +31,12 @@ export interface KeyValueStore {
 
 export class MemoryStore implements KeyValueStore {
   readonly kind = "memory" as const;
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  // Bounded: past the limit, the entry written longest ago is dropped.
+  private readonly entries: BoundedMap<string, { value: string; expiresAt: number }>;
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(maxEntries = 10_000) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   private read(key: string): string | null {
     const entry = this.entries.get(key);
@@ -49,13 +53,6 @@ export class MemoryStore implements KeyValueStore {
   }
 
   async set(key: string, value: string, ttlSeconds: number) {
-    // A Map iterates in insertion order: deleting first then re-adding keeps the
-    // oldest entries at the front, so eviction drops the least recently written.
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
   }
 

@@ -88,7 +88,7 @@ export interface Operation<
    * expensive search, a mail sent): operations naming the same limit share its bucket.
    */
   limit?: { name: string; perMinute: number };
-  /** A stable name for idempotency records; defaults to the REST operationId. */
+  /** A stable name for idempotency records: the REST operationId unless given (idempotentMutation sets it). */
   name?: string;
   /** The output carries `{ token, expiresAt }` for the session cookie ("set"), or the cookie ends ("clear"). */
   session?: SessionEffect;
@@ -121,23 +121,24 @@ type WithKey<I extends z.ZodObject> = z.ZodObject<I["shape"] & { idempotencyKey:
 /**
  * A change that a retried request must not repeat (orders, payments, refunds):
  * the same key and input replay the first response, another input with the
- * key is 422. Its tRPC input gains an optional `idempotencyKey`; its REST body
- * stays the declared input.
+ * key is 422. Its tRPC input gains an optional `idempotencyKey` (the
+ * transport takes it out before the run); its REST body stays the declared input.
  */
 export function idempotentMutation<I extends z.ZodObject, O extends z.ZodType | undefined>(
   op: Omit<Operation<"mutation", I, O>, "kind" | "idempotent">,
 ): Operation<"mutation", WithKey<I>, O> {
+  const name = op.name ?? op.rest?.operationId;
+  // Its records are found again by this name, across processes and deploys.
+  if (!name) throw new Error("an idempotent operation needs a name or a REST operationId");
   const input = op.input.extend({ [IDEMPOTENCY_KEY_FIELD]: IdempotencyKey.optional() }) as unknown as WithKey<I>;
   return {
     ...op,
     kind: "mutation",
     idempotent: true,
+    name,
     input,
     rest: op.rest && { body: op.input, ...op.rest },
-    run: (ctx, input) => {
-      const { [IDEMPOTENCY_KEY_FIELD]: _key, ...declared } = input as Record<string, unknown>;
-      return op.run(ctx, declared as InputOf<I>);
-    },
+    run: op.run as Operation<"mutation", WithKey<I>, O>["run"],
   };
 }
 

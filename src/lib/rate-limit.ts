@@ -40,17 +40,11 @@ export class RateLimiter {
    * nothing could be read.
    */
   async hitAndRead(limit: Limit, keys: string[]): Promise<{ state: LimitState; values: (string | null)[] | null }> {
-    const { key, window, now } = this.windowOf(limit);
+    const at = this.windowOf(limit);
     const { count, values } = await this.store
-      .incrAndGet(key, limit.windowSeconds, keys)
-      .catch(async () => ({ count: await this.fallback.incr(key, limit.windowSeconds), values: null }));
-    const state = {
-      limit: limit.max,
-      remaining: Math.max(0, limit.max - count),
-      reset: (window + 1) * limit.windowSeconds - now,
-      exceeded: count > limit.max,
-    };
-    return { state, values };
+      .incrAndGet(at.key, limit.windowSeconds, keys)
+      .catch(async () => ({ count: await this.fallback.incr(at.key, limit.windowSeconds), values: null }));
+    return { state: stateOf(limit, at, count, count > limit.max), values };
   }
 
   /**
@@ -59,15 +53,10 @@ export class RateLimiter {
    * so the next attempt is refused before it is made.
    */
   async peek(limit: Limit): Promise<LimitState> {
-    const { key, window, now } = this.windowOf(limit);
-    const [value] = await this.store.mget([key]).catch(() => this.fallback.mget([key]));
+    const at = this.windowOf(limit);
+    const [value] = await this.store.mget([at.key]).catch(() => this.fallback.mget([at.key]));
     const count = Number(value ?? 0);
-    return {
-      limit: limit.max,
-      remaining: Math.max(0, limit.max - count),
-      reset: (window + 1) * limit.windowSeconds - now,
-      exceeded: count >= limit.max,
-    };
+    return stateOf(limit, at, count, count >= limit.max);
   }
 
   private windowOf(limit: Limit) {
@@ -103,6 +92,16 @@ export class PrepaidHit {
     this.state = null;
     return state;
   }
+}
+
+/** Where `count` hits leave a caller in the window `at`. */
+function stateOf(limit: Limit, at: { window: number; now: number }, count: number, exceeded: boolean): LimitState {
+  return {
+    limit: limit.max,
+    remaining: Math.max(0, limit.max - count),
+    reset: (at.window + 1) * limit.windowSeconds - at.now,
+    exceeded,
+  };
 }
 
 export function rateLimited(state: LimitState): AppError {

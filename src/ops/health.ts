@@ -5,6 +5,7 @@ import { getCookie } from "hono/cookie";
 import type { Database } from "../db/client";
 import type { EmbeddedPostgres } from "../db/embedded";
 import type { Actor } from "../lib/context";
+import { withDeadline } from "../lib/deadline";
 import type { KeyValueStore } from "../lib/kv";
 import { SESSION_COOKIE } from "../modules/identity/sessions";
 import type { RestEnv } from "../rest/env";
@@ -23,9 +24,6 @@ export interface HealthDeps {
 
 /** The header that carries READY_TOKEN (not Authorization: it is no session, and must not cost a lookup). */
 export const READY_TOKEN_HEADER = "X-Ready-Token";
-
-const withTimeout = <T>(p: Promise<T>, ms: number, fallback: T) =>
-  Promise.race([p, Bun.sleep(ms).then(() => fallback)]);
 
 /**
  * /health: the process is alive. /ready: 503 only when Postgres is down. Everyone gets `{status}`;
@@ -75,10 +73,10 @@ function readinessOf(deps: HealthDeps) {
   };
   return async (c: Context, details: boolean) => {
     const [postgres, redis] = await Promise.all([
-      withTimeout(
+      withDeadline(
         deps.database.db.execute(sql`select 1`).then((): CheckStatus => "ok"),
         1500,
-        "down" as CheckStatus,
+        "no answer",
       ).catch((): CheckStatus => "down"),
       deps.kv.kind === "memory"
         ? ("disabled" as const)

@@ -140,6 +140,7 @@ const mediaType = (expected: string) => {
 const guard = (op: AnyOperation) =>
   createMiddleware<RestEnv>(async (c, next) => {
     checkAccess(c.get("ctx").actor, op.access);
+    if (!op.limit) return next();
     await limitedThen(c, (set) => limitOperation(c.get("ctx"), op, set), next);
   });
 

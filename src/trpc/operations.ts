@@ -59,18 +59,21 @@ export type ProceduresOf<T> = {
 
 /** Builds the procedure of one declaration: gate, input, the shared run. */
 export function procedureFor<Op extends AnyOperation>(op: Op): ProcedureOf<Op> {
-  const resolve = (ctx: TrpcCtx, input: unknown) =>
-    runOperation(
+  const resolve = (ctx: TrpcCtx, input: unknown) => {
+    // The key travels in the input here (REST: a header); the operation gets its declared input.
+    const { [IDEMPOTENCY_KEY_FIELD]: key, ...declared } = (op.idempotent ? input : {}) as Record<string, unknown>;
+    return runOperation(
       ctx,
       op,
-      input,
+      op.idempotent ? declared : input,
       {
         appendHeader: (name, value) => ctx.resHeaders.append(name, value),
         secureCookies: ctx.secureCookies,
         checkOutput: ctx.checkOutputs,
       },
-      op.idempotent ? (input as Record<string, string | undefined> | undefined)?.[IDEMPOTENCY_KEY_FIELD] : undefined,
+      key as string | undefined,
     );
+  };
   const built = op.input
     ? op.kind === "query"
       ? queryWithInput(op, op.input, resolve)

@@ -1,3 +1,4 @@
+import { BoundedMap } from "../../lib/bounded-map";
 import type { Logger } from "../../lib/logger";
 
 /**
@@ -7,13 +8,15 @@ import type { Logger } from "../../lib/logger";
  * forgotten first, which at worst lets one of them write again early.
  */
 export class BackgroundWrites {
-  private readonly lastWrite = new Map<string, number>();
+  private readonly lastWrite: BoundedMap<string, number>;
 
   constructor(
     private readonly log: Logger,
     private readonly everyMs = 60_000,
-    private readonly maxKeys = 10_000,
-  ) {}
+    maxKeys = 10_000,
+  ) {
+    this.lastWrite = new BoundedMap(maxKeys);
+  }
 
   /** Starts `write` unless `key` was written within the last minute; `what` names it in the log (never a secret). */
   once(key: string, what: string, write: () => Promise<unknown>): void {
@@ -25,11 +28,6 @@ export class BackgroundWrites {
 
   /** Records that `key` was just written some other way (with a read the request made anyway). */
   written(key: string): void {
-    this.lastWrite.delete(key);
-    if (this.lastWrite.size >= this.maxKeys) {
-      const oldest = this.lastWrite.keys().next().value;
-      if (oldest !== undefined) this.lastWrite.delete(oldest);
-    }
     this.lastWrite.set(key, Date.now());
   }
 }

@@ -1,3 +1,4 @@
+import { BoundedMap } from "../../lib/bounded-map";
 import type { Role } from "../../lib/context";
 import type { Me } from "./schemas";
 
@@ -23,20 +24,17 @@ export type Principal = {
  * bounded: past `maxEntries` the oldest read is dropped first.
  */
 export class PrincipalCache {
-  private readonly entries = new Map<string, Principal>();
+  private readonly entries: BoundedMap<string, Principal>;
 
-  constructor(private readonly maxEntries = 10_000) {}
+  constructor(maxEntries = 10_000) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   get(hash: string): Principal | undefined {
     return this.entries.get(hash);
   }
 
   set(hash: string, principal: Principal): void {
-    this.entries.delete(hash);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     this.entries.set(hash, principal);
   }
 

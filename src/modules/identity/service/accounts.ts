@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { users } from "../../../db/schema";
 import { enqueue } from "../../../jobs/enqueue";
@@ -99,25 +100,29 @@ export async function signOutEverywhere(ctx: Ctx): Promise<void> {
   await revokeAllSessions(ctx, requireUser(ctx.actor));
 }
 
-async function loadSelf(ctx: Ctx): Promise<UserRow> {
+/** The caller's own row, the columns asked for: a session whose account is gone is UNAUTHENTICATED. */
+async function loadSelf<C extends SelectedFields>(ctx: Ctx, columns: C) {
   const [user] = await ctx.db
-    .select()
+    .select(columns)
     .from(users)
     .where(eq(users.id, requireUser(ctx.actor)));
   if (!user) throw new AppError("UNAUTHENTICATED", "This account no longer exists");
   return user;
 }
 
+/** The caller, once `password` (the input's `field`) is checked again, a few tries per account. */
+async function confirmPassword(ctx: Ctx, password: string, field: string, wrong: string) {
+  const user = await loadSelf(ctx, { id: users.id, passwordHash: users.passwordHash });
+  await ctx.limiter.consume({ key: `password:user:${user.id}`, max: 5, windowSeconds: 15 * 60 });
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw new AppError("VALIDATION_FAILED", wrong, { errors: [{ path: field, message: "Incorrect" }] });
+  }
+  return user;
+}
+
 /** The caller's profile: as authentication read it for this request when it did, else from the database. */
 export async function getMe(ctx: Ctx): Promise<Me> {
-  const known = knownProfile(ctx.actor);
-  if (known) return known;
-  const [user] = await ctx.db
-    .select(profileColumns)
-    .from(users)
-    .where(eq(users.id, requireUser(ctx.actor)));
-  if (!user) throw new AppError("UNAUTHENTICATED", "This account no longer exists");
-  return toMe(user);
+  return knownProfile(ctx.actor) ?? toMe(await loadSelf(ctx, profileColumns));
 }
 
 /** Updates the caller's own profile; the schema admits only what a customer may change. */
@@ -137,13 +142,12 @@ export async function updateMe(ctx: Ctx, raw: z.input<typeof UpdateMeInput>): Pr
 /** Changes the password; every other session of the account is revoked. */
 export async function changePassword(ctx: Ctx, raw: z.input<typeof ChangePasswordInput>): Promise<void> {
   const input = ChangePasswordInput.parse(raw);
-  const user = await loadSelf(ctx);
-  await ctx.limiter.consume({ key: `password:user:${user.id}`, max: 5, windowSeconds: 15 * 60 });
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new AppError("VALIDATION_FAILED", "The current password is incorrect", {
-      errors: [{ path: "currentPassword", message: "Incorrect" }],
-    });
-  }
+  const user = await confirmPassword(
+    ctx,
+    input.currentPassword,
+    "currentPassword",
+    "The current password is incorrect",
+  );
   assertStrongPassword(input.newPassword, "newPassword");
   const passwordHash = await hashPassword(input.newPassword);
   await inTransaction(ctx, async (tx) => {
@@ -155,13 +159,7 @@ export async function changePassword(ctx: Ctx, raw: z.input<typeof ChangePasswor
 /** Deletes the caller's account (and, by cascade, its sessions and addresses) after re-checking the password. */
 export async function deleteMe(ctx: Ctx, raw: z.input<typeof DeleteMeInput>): Promise<void> {
   const input = DeleteMeInput.parse(raw);
-  const user = await loadSelf(ctx);
-  await ctx.limiter.consume({ key: `password:user:${user.id}`, max: 5, windowSeconds: 15 * 60 });
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    throw new AppError("VALIDATION_FAILED", "The password is incorrect", {
-      errors: [{ path: "password", message: "Incorrect" }],
-    });
-  }
+  const user = await confirmPassword(ctx, input.password, "password", "The password is incorrect");
   await ctx.db.delete(users).where(eq(users.id, user.id));
   await whenCommitted(ctx, () => userChanged(ctx, user.id));
 }
