@@ -96,17 +96,15 @@ export async function makeProduct(t: TestApp, fixture: ProductFixture): Promise<
       })),
     );
     if (fixture.images?.length) {
-      await tx.db
-        .insert(productImages)
-        .values(
-          fixture.images.map((img, i) => ({
-            id: newId(),
-            productId: id,
-            url: img.url,
-            alt: img.alt ?? "",
-            position: i,
-          })),
-        );
+      await tx.db.insert(productImages).values(
+        fixture.images.map((img, i) => ({
+          id: newId(),
+          productId: id,
+          url: img.url,
+          alt: img.alt ?? "",
+          position: i,
+        })),
+      );
     }
     if (fixture.collectionIds?.length) {
       await tx.db
