@@ -103,7 +103,7 @@ describe("database failures, translated in one place", () => {
   });
 
   test("bad input from an in-process caller (a job, another service) is VALIDATION_FAILED, not a 500", async () => {
-    const { createCategory } = await import("../modules/catalog/service");
+    const { createCategory } = await import("../modules/catalog/categories");
     const system = t.ctx({ kind: "system", name: "test" });
     const { error, unexpected } = await translated(createCategory(system, { name: 42 } as never));
     expect(unexpected).toBe(false);

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../db/schema";
 import type { Ctx } from "../lib/context";
 import { AppError } from "../lib/errors";
-import * as catalog from "../modules/catalog/service";
+import * as catalog from "../modules/catalog/categories";
 import * as identity from "../modules/identity/service";
 import { DEMO_ACCOUNTS } from "./accounts";
 import { DEMO_CATEGORIES } from "./categories";

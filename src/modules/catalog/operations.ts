@@ -1,6 +1,6 @@
 import { anyone, idempotentMutation, query, staff } from "../../lib/operation";
+import * as catalog from "./categories";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
-import * as catalog from "./service";
 
 export const listCategories = query({
   input: undefined,

@@ -4,8 +4,8 @@ import { hasRedis, type TestApp, useTestApp } from "../../../tests/harness";
 import { Cache } from "../../lib/cache";
 import type { KeyValueStore } from "../../lib/kv";
 import { inTransaction } from "../../lib/transaction";
+import * as catalog from "./categories";
 import type { CategoryTree } from "./schemas";
-import * as catalog from "./service";
 
 const t = await useTestApp();
 const staff = t.as(await t.user("staff")).ctx;
