@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PRODUCT_STATUSES } from "../../db/schema";
 import { Line, Prose, Text } from "../../lib/text";
 
 const Slug = z
@@ -59,3 +60,81 @@ export const CreateCategoryInput = z
     position: z.number().int().min(0).max(1_000_000).default(0),
   })
   .openapi("CreateCategoryInput");
+
+// Products and collections: the shapes every catalog surface shares (storefront,
+// admin, search, import), so a card or a variant reads the same everywhere.
+
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .openapi({ description: "ISO 4217, upper case", example: "USD" });
+
+export const ProductStatus = z.enum(PRODUCT_STATUSES).openapi("ProductStatus", {
+  description: "Only `active` products are visible to shoppers",
+});
+
+const Money = z.number().int().min(0);
+
+/** What a product costs across its variants, in minor units. */
+export const PriceRange = z
+  .object({
+    min: Money.openapi({ description: "The cheapest variant's price", example: 1999 }),
+    max: Money.openapi({ description: "The dearest variant's price", example: 2999 }),
+    compareAt: Money.nullable().openapi({ description: "The cheapest variant's compare-at price, if above its price" }),
+    currency: Currency,
+  })
+  .openapi("PriceRange");
+
+export const ProductImage = z
+  .object({ id: z.uuid(), url: z.string(), alt: z.string(), position: z.number().int() })
+  .openapi("ProductImage");
+
+export const ProductOption = z
+  .object({ id: z.uuid(), name: z.string(), position: z.number().int(), values: z.array(z.string()) })
+  .openapi("ProductOption");
+
+/** String key-values for integrators (an ERP's own ids, say): at most 50 keys. */
+export const Metadata = z
+  .record(Line.min(1).max(100), Text.max(1000))
+  .refine((m) => Object.keys(m).length <= 50, "At most 50 keys")
+  .openapi("Metadata");
+
+/** A variant as every surface shows it; the storefront adds availability, the admin stock and metadata. */
+export const VariantBase = z.object({
+  id: z.uuid(),
+  sku: z.string(),
+  title: z.string(),
+  price: Money,
+  compareAtPrice: Money.nullable(),
+  /** Option name to value. */
+  options: z.record(z.string(), z.string()).openapi({ example: { Size: "M" } }),
+  weightGrams: z.number().int().nullable(),
+  position: z.number().int(),
+});
+
+/** What a product card needs, so a list page is one call (issue 14): from the product's listing columns. */
+export const ProductCard = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    title: z.string(),
+    image: z.object({ url: z.string(), alt: z.string() }).nullable(),
+    price: PriceRange,
+    inStock: z.boolean(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("ProductCard");
+export type ProductCard = z.infer<typeof ProductCard>;
+
+export const Collection = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    title: z.string(),
+    description: z.string(),
+    position: z.number().int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("Collection");
+export type Collection = z.infer<typeof Collection>;
