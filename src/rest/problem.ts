@@ -13,6 +13,7 @@ export const Problem = z
     requestId: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     missingScope: z.string().optional().openapi({ description: "The API key scope the operation needs" }),
+    available: z.number().int().optional().openapi({ description: "OUT_OF_STOCK: the units still available" }),
     omittedErrors: z
       .number()
       .int()
@@ -38,6 +39,7 @@ export function problemBody(error: AppError, requestId: string): ProblemBody {
     ...(errors && { errors }),
     // The other details the Problem schema documents; a rate limit's numbers travel as headers.
     ...(typeof extra.missingScope === "string" && { missingScope: extra.missingScope }),
+    ...(typeof extra.available === "number" && { available: extra.available }),
     ...(typeof extra.omittedErrors === "number" && { omittedErrors: extra.omittedErrors }),
   };
 }

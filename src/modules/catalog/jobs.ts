@@ -8,8 +8,19 @@ import { defineJob } from "../../jobs/job";
  */
 export const syncSearchIndexJob = defineJob("sync-search-index", z.object({}).strict());
 
-/** One email to staff about a variant whose stock fell to its low-stock threshold. */
+/**
+ * One email to staff about a variant whose stock fell to its low-stock threshold.
+ * `ledgerEntryId` is the change that crossed it: the alert is sent once per crossing,
+ * however often the job runs.
+ */
 export const lowStockAlertJob = defineJob(
   "low-stock-alert",
-  z.object({ variantId: z.uuid(), available: z.number().int(), threshold: z.number().int() }).strict(),
+  z
+    .object({
+      variantId: z.uuid(),
+      ledgerEntryId: z.uuid(),
+      available: z.number().int(),
+      threshold: z.number().int(),
+    })
+    .strict(),
 );

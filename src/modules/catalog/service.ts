@@ -3,6 +3,8 @@
 export { cardsByIds } from "./cards";
 export { getCategory, listCategoryTree } from "./categories";
 export { STORE_CURRENCY } from "./currency";
+export { commitInTx, releaseInTx, reserveInTx } from "./inventory-reservations";
+export { StockMovementInput } from "./inventory-schemas";
 export { lowStockAlertJob, syncSearchIndexJob } from "./jobs";
 export { productsChangedInTx } from "./listing";
 export { productFilterSql } from "./product-filters";

@@ -1,0 +1,122 @@
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { type InventoryChangeKind, inventoryLedger, inventoryLevels } from "../../db/schema";
+import { AppError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { TxCtx } from "../../lib/transaction";
+import { alertOnCrossingsInTx } from "./inventory-alerts";
+import { ledgerActor } from "./levels";
+import { productsChangedInTx } from "./listing";
+
+// The one way stock changes (domain.md "Inventory"): a conditional update of the
+// level, then its ledger entry, alerts and listing in the same transaction, so a
+// level always equals the sum of its ledger.
+
+/** A level as an update leaves it, with its product (whose listing follows it). */
+export interface StockRow {
+  variantId: string;
+  productId: string;
+  onHand: number;
+  reserved: number;
+  lowStockThreshold: number;
+  updatedAt: Date;
+}
+
+const stockColumns = {
+  variantId: inventoryLevels.variantId,
+  productId: sql<string>`(select v.product_id from variants v where v.id = ${inventoryLevels.variantId})`,
+  onHand: inventoryLevels.onHand,
+  reserved: inventoryLevels.reserved,
+  lowStockThreshold: inventoryLevels.lowStockThreshold,
+  updatedAt: inventoryLevels.updatedAt,
+};
+
+type LevelSet = Partial<Record<"onHand" | "reserved" | "lowStockThreshold", number | SQL>>;
+
+/**
+ * One statement: sets the level of `variantId` only where `allowed` holds on the
+ * row as it is when locked. Concurrent callers queue on the row and each sees the
+ * previous one's result, so no update is lost and no check reads a stale value.
+ * Undefined: no such level, or `allowed` refused it.
+ */
+export async function updateLevelInTx(
+  tx: TxCtx,
+  variantId: string,
+  set: LevelSet,
+  allowed?: SQL,
+): Promise<StockRow | undefined> {
+  const [row] = await tx.db
+    .update(inventoryLevels)
+    .set({ ...set, updatedAt: sql`now()` })
+    .where(and(eq(inventoryLevels.variantId, variantId), allowed))
+    .returning(stockColumns);
+  return row;
+}
+
+export interface StockChange {
+  row: StockRow;
+  kind: InventoryChangeKind;
+  onHandDelta: number;
+  reservedDelta: number;
+  reason: string;
+  orderId?: string;
+}
+
+/**
+ * After levels changed in this transaction: their ledger entries, a low-stock
+ * alert for each that crossed its threshold, and their products' listing
+ * (in stock) and caches.
+ */
+export async function recordChangesInTx(tx: TxCtx, changes: readonly StockChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const actor = ledgerActor(tx);
+  const entries = changes.map((c) => ({ ...c, id: newId() }));
+  await tx.db.insert(inventoryLedger).values(
+    entries.map((e) => ({
+      id: e.id,
+      variantId: e.row.variantId,
+      kind: e.kind,
+      onHandDelta: e.onHandDelta,
+      reservedDelta: e.reservedDelta,
+      onHandAfter: e.row.onHand,
+      reservedAfter: e.row.reserved,
+      reason: e.reason,
+      actor,
+      orderId: e.orderId ?? null,
+    })),
+  );
+  await alertOnCrossingsInTx(
+    tx,
+    entries.map((e) => ({
+      ledgerEntryId: e.id,
+      variantId: e.row.variantId,
+      availableAfter: e.row.onHand - e.row.reserved,
+      availableBefore: e.row.onHand - e.onHandDelta - (e.row.reserved - e.reservedDelta),
+      threshold: e.row.lowStockThreshold,
+    })),
+  );
+  await productsChangedInTx(
+    tx,
+    changes.map((c) => c.row.productId),
+    { stockOnly: true },
+  );
+}
+
+/** Why a conditional update touched nothing: no such variant (404), or too few units (409). */
+export async function refusal(tx: TxCtx, variantId: string, field: string): Promise<AppError> {
+  const [level] = await tx.db
+    .select({ onHand: inventoryLevels.onHand, reserved: inventoryLevels.reserved })
+    .from(inventoryLevels)
+    .where(eq(inventoryLevels.variantId, variantId));
+  return level ? outOfStock(level, field) : notFound();
+}
+
+/** OUT_OF_STOCK saying what is available, on the field that asked for more. */
+export function outOfStock(level: { onHand: number; reserved: number }, field: string): AppError {
+  const available = level.onHand - level.reserved;
+  return new AppError("OUT_OF_STOCK", `Not enough stock: ${available} available, ${level.reserved} reserved`, {
+    available,
+    errors: [{ path: field, message: `Only ${available} available` }],
+  });
+}
+
+export const notFound = () => new AppError("NOT_FOUND", "Variant not found");
