@@ -82,6 +82,9 @@ export async function recordChangesInTx(tx: TxCtx, changes: readonly StockChange
       reason: e.reason,
       actor,
       orderId: e.orderId ?? null,
+      // The time of the change, not of the transaction's start: a writer that queued for the row
+      // sorts after the one it waited for, so the ledger reads in the order the level moved.
+      createdAt: sql`clock_timestamp()`,
     })),
   );
   await alertOnCrossingsInTx(
