@@ -114,11 +114,15 @@ export async function refusal(tx: TxCtx, variantId: string, field: string): Prom
 }
 
 /** OUT_OF_STOCK saying what is available, on the field that asked for more. */
-export function outOfStock(level: { onHand: number; reserved: number }, field: string): AppError {
+export function outOfStock(
+  level: { onHand: number; reserved: number },
+  field: string,
+  why = `Only ${level.onHand - level.reserved} available`,
+): AppError {
   const available = level.onHand - level.reserved;
   return new AppError("OUT_OF_STOCK", `Not enough stock: ${available} available, ${level.reserved} reserved`, {
     available,
-    errors: [{ path: field, message: `Only ${available} available` }],
+    errors: [{ path: field, message: why }],
   });
 }
 

@@ -38,7 +38,7 @@ export const adjustInventory = idempotentMutation({
   rest: {
     method: "post",
     path: "/admin/inventory/{variantId}/adjustments",
-    status: 201,
+    status: 200,
     operationId: "adjustInventory",
     tag,
     summary: "Add or remove units, with a reason",

@@ -93,7 +93,9 @@ export async function setInventory(ctx: Ctx, raw: z.input<typeof SetInventoryInp
   return inTransaction(ctx, async (tx) => {
     // Locked first: the ledger needs the count this replaces, and nobody may change it meanwhile.
     const current = await readLevel(tx, variantId, { lock: true });
-    if (onHand < current.reserved) throw outOfStock(current, "onHand");
+    if (onHand < current.reserved) {
+      throw outOfStock(current, "onHand", `At least ${current.reserved}: that many units are reserved`);
+    }
     const row = await updateLevelInTx(tx, variantId, {
       onHand,
       ...(lowStockThreshold !== undefined && { lowStockThreshold }),
