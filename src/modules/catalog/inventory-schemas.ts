@@ -39,9 +39,12 @@ const Flag = z.preprocess<unknown, z.ZodBoolean, boolean>(fromFlag, z.boolean())
 
 export const ListInventoryInput = PageQuery.extend({
   lowStock: Flag.openapi({
-    description: "Only variants at or below their low-stock threshold (available <= lowStockThreshold, threshold > 0)",
+    description:
+      "true: only variants at or below their low-stock threshold (available <= lowStockThreshold, threshold > 0); false: the others",
   }),
-  outOfStock: Flag.openapi({ description: "Only variants with nothing available (available = 0)" }),
+  outOfStock: Flag.openapi({
+    description: "true: only variants with nothing available (available = 0); false: the others",
+  }),
   sku: Text.min(1).max(120).optional().openapi({ description: "Exactly this SKU", example: "TEE-M-RED" }),
 });
 
