@@ -66,9 +66,10 @@ export async function listAdminProducts(
       compareAtPrice: products.compareAtPrice,
       createdAt: products.createdAt,
       pageKey: pageKey(products),
+      // products.id spelled out: drizzle leaves a lone table's columns unqualified, and `id` would be the variant's.
       stock: sql<{ onHand: number; reserved: number }>`(
         select json_build_object('onHand', coalesce(sum(l.on_hand), 0)::int, 'reserved', coalesce(sum(l.reserved), 0)::int)
-        from variants v join inventory_levels l on l.variant_id = v.id where v.product_id = ${products.id})`,
+        from variants v join inventory_levels l on l.variant_id = v.id where v.product_id = products.id)`,
     })
     .from(products)
     .where(and(after(products, input.cursor), input.status && eq(products.status, input.status), lookup))

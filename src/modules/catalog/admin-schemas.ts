@@ -62,7 +62,8 @@ export const AdminProduct = z
     title: z.string(),
     description: z.string(),
     status: ProductStatus,
-    category: CategoryRef.nullable(),
+    // A union, not .nullable(): the document would render a $ref that refuses null.
+    category: z.union([CategoryRef, z.null()]),
     tags: z.array(z.string()),
     attributes: z.record(z.string(), z.unknown()),
     metadata: Metadata,
