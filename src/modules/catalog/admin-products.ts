@@ -49,10 +49,12 @@ export async function listAdminProducts(
 ): Promise<AdminProductPage> {
   requireStaff(ctx.actor, "catalog:read");
   const input = ListAdminProductsInput.parse(raw);
-  // lower(title) like ... uses products_title_trgm_idx; the SKU arm, variants_sku_unique.
+  // One id set per arm, so each uses its index (products_title_trgm_idx, variants_sku_unique): as an
+  // OR in the outer filter the planner scanned every product (191 ms against 10 ms at 200,000).
   const lookup = input.q
-    ? sql`(lower(${products.title}) like ${`%${escapeLike(input.q.toLowerCase())}%`}
-          or ${products.id} in (select product_id from variants where sku = ${input.q}))`
+    ? sql`${products.id} in (
+        select id from products where lower(title) like ${`%${escapeLike(input.q.toLowerCase())}%`}
+        union select product_id from variants where sku = ${input.q})`
     : undefined;
   const rows = await ctx.db
     .select({
