@@ -17,7 +17,7 @@ import {
   SetCollectionProductsInput,
   UpdateCollectionInput,
 } from "./admin-schemas";
-import { COLLECTIONS_TAG } from "./cache-tags";
+import { COLLECTIONS_TAG, productTag } from "./cache-tags";
 import { productsChangedInTx } from "./listing";
 import type { Collection } from "./schemas";
 
@@ -80,9 +80,9 @@ export async function updateCollection(ctx: Ctx, raw: z.input<typeof UpdateColle
       .where(eq(collections.id, id))
       .returning();
     if (!row) throw new AppError("NOT_FOUND", "Collection not found");
-    // Product pages name their collections.
-    await productsChangedInTx(tx, await memberIdsInTx(tx, id));
-    invalidateCollections(tx);
+    // Product pages name their collections; nothing listed or indexed changes (collection_ids hold ids).
+    const members = await memberIdsInTx(tx, id);
+    tx.afterCommit(() => tx.cache.invalidateTags([COLLECTIONS_TAG, ...members.map(productTag)]));
     return toCollection(row);
   });
 }

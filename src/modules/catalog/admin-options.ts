@@ -8,7 +8,7 @@ import { IdParam } from "../../lib/id-param";
 import { newId } from "../../lib/ids";
 import { inTransaction, type TxCtx } from "../../lib/transaction";
 import { readAdminProduct } from "./admin-read";
-import { AddOptionInput, type AdminProduct, UpdateOptionInput } from "./admin-schemas";
+import { AddOptionInput, type AdminProduct, MAX_OPTIONS, UpdateOptionInput } from "./admin-schemas";
 import { optionSetErrors, retitleVariantsInTx, throwIfAny } from "./admin-variant-rules";
 import { lockProductOptionsInTx } from "./admin-variants";
 import { productsChangedInTx } from "./listing";
@@ -31,6 +31,9 @@ export async function addOption(ctx: Ctx, raw: z.input<typeof AddOptionInput>): 
   }
   return inTransaction(ctx, async (tx) => {
     const existing = await lockProductOptionsInTx(tx, productId);
+    if (existing.length >= MAX_OPTIONS) {
+      throw new AppError("CONFLICT", `A product has at most ${MAX_OPTIONS} options`);
+    }
     // A name another option has (any case) is CONFLICT naming `name` (product_options_product_name_unique).
     await tx.db.insert(productOptions).values({ ...option, id: newId(), productId, position: existing.length });
     await tx.db.execute(sql`

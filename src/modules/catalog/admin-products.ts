@@ -232,7 +232,7 @@ export async function deleteProduct(ctx: Ctx, raw: z.input<typeof ProductIdInput
     const memberOf = await tx.db
       .select({ id: collectionProducts.collectionId })
       .from(collectionProducts)
-      .where(and(eq(collectionProducts.productId, id)));
+      .where(eq(collectionProducts.productId, id));
     await tx.db.delete(products).where(eq(products.id, id));
     await productsChangedInTx(tx, [id]);
     if (memberOf.length > 0) tx.afterCommit(() => tx.cache.invalidateTags([COLLECTIONS_TAG]));

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import {
   categories,
   collectionProducts,
@@ -85,7 +85,7 @@ export async function readAdminProduct(ctx: Ctx, id: string): Promise<AdminProdu
     ctx.db
       .select({ id: collections.id, slug: collections.slug, title: collections.title })
       .from(collections)
-      .innerJoin(collectionProducts, and(eq(collectionProducts.collectionId, collections.id)))
+      .innerJoin(collectionProducts, eq(collectionProducts.collectionId, collections.id))
       .where(eq(collectionProducts.productId, id))
       .orderBy(asc(collections.position), asc(collections.title), asc(collections.id)),
   ]);

@@ -16,6 +16,9 @@ import {
 
 // Shapes only staff see and send: the admin side of products, variants, options, images and collections.
 
+/** Options per product (Shopify's limit was three for years; five leaves room). */
+export const MAX_OPTIONS = 5;
+
 const Money = z.number().int().min(0).max(2_000_000_000);
 const Position = z.number().int().min(0).max(1_000_000);
 const Quantity = z.number().int().min(0).max(1_000_000_000);
@@ -142,7 +145,7 @@ export const CreateProductInput = z
     tags: Tags.default([]),
     attributes: Attributes.default({}),
     metadata: Metadata.default({}),
-    options: z.array(OptionInput).max(5).default([]),
+    options: z.array(OptionInput).max(MAX_OPTIONS).default([]),
     variants: z.array(NewVariant).min(1).max(250),
     images: z.array(ImageInput).max(50).default([]),
     collectionIds: z.array(z.uuid()).max(100).default([]),

@@ -136,18 +136,22 @@ export async function updateCategory(ctx: Ctx, raw: z.input<typeof UpdateCategor
       .set({ ...change, updatedAt: sql`now()` })
       .where(eq(categories.id, id))
       .returning();
-    // category_path holds the ids of a product's category and its ancestors: the subtree's products are those naming id.
-    const inSubtree = await tx.db
-      .select({ id: products.id })
-      .from(products)
-      .where(sql`${products.categoryPath} @> array[${id}]::uuid[]`);
-    await productsChangedInTx(
-      tx,
-      inSubtree.map((p) => p.id),
-    );
+    // Products show their category's name and path (breadcrumbs, category_path); a position does not.
+    if (change.name !== undefined || change.slug !== undefined || change.parentId !== undefined) {
+      await productsChangedInTx(tx, await productsInSubtreeInTx(tx, id));
+    }
     tx.afterCommit(() => tx.cache.invalidateTags([CATEGORIES_TAG]));
     return toCategory(row as CategoryRow);
   });
+}
+
+/** category_path holds a product's category and its ancestors: the subtree's products are those naming it. */
+async function productsInSubtreeInTx(tx: TxCtx, categoryId: string): Promise<string[]> {
+  const rows = await tx.db
+    .select({ id: products.id })
+    .from(products)
+    .where(sql`${products.categoryPath} @> array[${categoryId}]::uuid[]`);
+  return rows.map((p) => p.id);
 }
 
 async function assertNotInSubtree(tx: TxCtx, id: string, parentId: string): Promise<void> {
