@@ -159,6 +159,15 @@ describe("DELETE /api/v1/admin/variants/{id}", () => {
     expect(last.status).toBe(409);
     expect(last.body.detail).toContain("at least one variant");
   });
+  test("two concurrent deletes of a product's two variants leave one: one 204, one 409", async () => {
+    const p = await tee();
+    const answers = await Promise.all(
+      p.variants.map((v: { id: string }) => staff.rest.delete(`/api/v1/admin/variants/${v.id}`)),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([204, 409]);
+    const [row] = await t.sql`select count(*)::int as n from variants where product_id = ${p.id}`;
+    expect(row?.n).toBe(1);
+  });
 });
 
 describe("PATCH and DELETE /api/v1/admin/products/{id}", () => {
