@@ -49,13 +49,17 @@ export async function addOption(ctx: Ctx, raw: z.input<typeof AddOptionInput>): 
  */
 export async function updateOption(ctx: Ctx, raw: z.input<typeof UpdateOptionInput>): Promise<AdminProduct> {
   requireStaff(ctx.actor, "catalog:write");
-  const { id, ...change } = UpdateOptionInput.parse(raw);
-  if (change.values)
-    throwIfAny(optionSetErrors([{ name: "", values: change.values }]).map((e) => ({ ...e, path: "values" })));
+  const { id, renameValues, ...change } = UpdateOptionInput.parse(raw);
+  if (change.values) throwIfAny(valueListErrors(change.values, "values"));
   return inTransaction(ctx, async (tx) => {
     const option = await lockOptionInTx(tx, id);
-    if (change.values) await assertValuesUnusedInTx(tx, option, change.values);
-    await tx.db.update(productOptions).set(change).where(eq(productOptions.id, id));
+    const renamed = renameValues ? await renameValuesInTx(tx, option, renameValues) : [...option.values];
+    const values = change.values ?? renamed;
+    if (change.values) await assertValuesUnusedInTx(tx, { ...option, values: renamed }, change.values);
+    await tx.db
+      .update(productOptions)
+      .set({ ...change, values })
+      .where(eq(productOptions.id, id));
     if (change.name !== undefined && change.name !== option.name) {
       await tx.db.execute(sql`
         update variants set options = (options - ${option.name}::text) || jsonb_build_object(${change.name}::text, options -> ${option.name}::text),
@@ -64,6 +68,31 @@ export async function updateOption(ctx: Ctx, raw: z.input<typeof UpdateOptionInp
     }
     return afterOptionsChangedInTx(tx, option.productId);
   });
+}
+
+const valueListErrors = (values: readonly string[], path: string) =>
+  optionSetErrors([{ name: "", values }]).map((e) => ({ ...e, path }));
+
+/** Renames values in the option's list and in every variant using them; answers the renamed list. */
+async function renameValuesInTx(
+  tx: TxCtx,
+  option: { name: string; productId: string; values: readonly string[] },
+  renames: Record<string, string>,
+): Promise<string[]> {
+  throwIfAny(
+    Object.keys(renames)
+      .filter((old) => !option.values.includes(old))
+      .map((old) => ({ path: `renameValues.${old}`, message: "Not one of this option's values" })),
+  );
+  const renamed = option.values.map((v) => renames[v] ?? v);
+  throwIfAny(valueListErrors(renamed, "renameValues"));
+  const pairs = Object.entries(renames);
+  // A swap (S to M and M to S) meets the unique combination index midway: CONFLICT naming `options`.
+  await tx.db.execute(sql`
+    update variants v set options = jsonb_set(v.options, array[${option.name}::text], to_jsonb(r.new_value)), updated_at = now()
+    from unnest(${sql.param(pairs.map(([o]) => o))}::text[], ${sql.param(pairs.map(([, n]) => n))}::text[]) as r(old_value, new_value)
+    where v.product_id = ${option.productId} and v.options ->> ${option.name}::text = r.old_value`);
+  return renamed;
 }
 
 /**

@@ -201,6 +201,14 @@ const OptionChange = z.strictObject({
     .max(100)
     .optional()
     .openapi({ description: "The whole ordered list; a value a variant uses cannot be left out (409)" }),
+  renameValues: z
+    .record(Line.min(1).max(100), Line.min(1).max(100))
+    .refine((r) => Object.keys(r).length <= 100, "At most 100 renames")
+    .optional()
+    .openapi({
+      description: "Old value to new, in the option and every variant (before `values` applies)",
+      example: { M: "Medium" },
+    }),
   position: Position.optional(),
 });
 export const UpdateOptionBody = OptionChange.refine(...changesSomething).openapi("UpdateOptionInput");

@@ -266,6 +266,23 @@ describe("options", () => {
     expect(used.body.errors).toEqual([{ path: "values", message: "Still used by variants: M" }]);
   });
 
+  test("renaming a value renames it in the option and in every variant using it", async () => {
+    const p = await tee();
+    const res = await staff.rest.patch(`/api/v1/admin/options/${p.options[0].id}`, { renameValues: { M: "Medium" } });
+    expect(res.status).toBe(200);
+    expect(res.body.options[0].values).toEqual(["S", "Medium", "L"]);
+    expect(res.body.variants.map((v: { options: unknown; title: string }) => [v.options, v.title])).toEqual([
+      [{ Size: "S" }, "S"],
+      [{ Size: "Medium" }, "Medium"],
+    ]);
+    const unknown = await staff.rest.patch(`/api/v1/admin/options/${p.options[0].id}`, { renameValues: { XL: "X" } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].path).toBe("renameValues.XL");
+    const clash = await staff.rest.patch(`/api/v1/admin/options/${p.options[0].id}`, { renameValues: { L: "S" } });
+    expect(clash.status).toBe(400);
+    expect(clash.body.errors[0].path).toBe("renameValues");
+  });
+
   test("removing an option is refused when variants would collide, allowed otherwise", async () => {
     const p = await tee();
     const clash = await staff.rest.delete(`/api/v1/admin/options/${p.options[0].id}`);
