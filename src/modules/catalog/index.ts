@@ -1,9 +1,11 @@
 import { defineModule } from "../../lib/module";
+import * as collectionOp from "./admin-collection-operations";
+import * as adminOp from "./admin-operations";
 import * as inventory from "./inventory-operations";
 import * as op from "./operations";
 import { lowStockAlert } from "./tasks/low-stock-alert";
 
-/** Categories, and later products, variants and inventory. */
+/** Categories, products, variants, collections and their management. */
 export default defineModule({
   name: "catalog",
   tags: [
@@ -18,7 +20,28 @@ export default defineModule({
   operations: {
     catalog: { categories: { list: op.listCategories, get: op.getCategory } },
     admin: {
-      categories: { create: op.createCategory },
+      categories: { create: op.createCategory, update: op.updateCategory, delete: op.deleteCategory },
+      products: {
+        list: adminOp.listAdminProducts,
+        get: adminOp.getAdminProduct,
+        create: adminOp.createProduct,
+        update: adminOp.updateProduct,
+        delete: adminOp.deleteProduct,
+        addVariant: adminOp.createVariant,
+        addOption: adminOp.addOption,
+        addImage: adminOp.addImage,
+        reorderImages: adminOp.reorderImages,
+      },
+      variants: { update: adminOp.updateVariant, delete: adminOp.deleteVariant },
+      options: { update: adminOp.updateOption, delete: adminOp.deleteOption },
+      images: { delete: adminOp.deleteImage },
+      collections: {
+        list: collectionOp.listAdminCollections,
+        create: collectionOp.createCollection,
+        update: collectionOp.updateCollection,
+        delete: collectionOp.deleteCollection,
+        setProducts: collectionOp.setCollectionProducts,
+      },
       inventory: {
         list: inventory.listInventory,
         adjust: inventory.adjustInventory,

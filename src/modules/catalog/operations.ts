@@ -1,4 +1,6 @@
-import { anyone, idempotentMutation, query, staff } from "../../lib/operation";
+import { IdParam } from "../../lib/id-param";
+import { anyone, idempotentMutation, mutation, query, staff } from "../../lib/operation";
+import { UpdateCategoryBody, UpdateCategoryInput } from "./admin-schemas";
 import * as catalog from "./categories";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
 
@@ -51,4 +53,43 @@ export const createCategory = idempotentMutation({
     errors: [409],
   },
   run: (ctx, input) => catalog.createCategory(ctx, input),
+});
+
+export const updateCategory = mutation({
+  input: UpdateCategoryInput,
+  output: Category,
+  access: staff("catalog:write"),
+  rest: {
+    method: "patch",
+    path: "/admin/categories/{id}",
+    status: 200,
+    operationId: "updateCategory",
+    tag: "Admin: catalog",
+    summary: "Rename, edit or move a category",
+    description: "`parentId` moves it (null: to the root); under itself or a descendant is 409 naming parentId.",
+    responds: "The category",
+    errors: [404, 409],
+    params: IdParam,
+    body: UpdateCategoryBody,
+  },
+  run: (ctx, input) => catalog.updateCategory(ctx, input),
+});
+
+export const deleteCategory = mutation({
+  input: IdParam,
+  output: undefined,
+  access: staff("catalog:write"),
+  rest: {
+    method: "delete",
+    path: "/admin/categories/{id}",
+    status: 204,
+    operationId: "deleteCategory",
+    tag: "Admin: catalog",
+    summary: "Delete a category without subcategories or products",
+    description: "409 while it has subcategories or products.",
+    responds: "Deleted",
+    errors: [404, 409],
+    params: IdParam,
+  },
+  run: (ctx, input) => catalog.deleteCategory(ctx, input),
 });

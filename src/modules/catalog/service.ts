@@ -1,5 +1,6 @@
 // What other modules may call (architecture.md: a module imports another's service only).
 
+export { assertVariantsFit, optionErrors, retitleVariantsInTx } from "./admin-variant-rules";
 export { cardsByIds } from "./cards";
 export { getCategory, listCategoryTree } from "./categories";
 export { STORE_CURRENCY } from "./currency";
