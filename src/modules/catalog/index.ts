@@ -1,5 +1,6 @@
 import { defineModule } from "../../lib/module";
 import * as op from "./operations";
+import * as storefront from "./storefront-operations";
 
 /** Categories, and later products, variants and inventory. */
 export default defineModule({
@@ -9,7 +10,11 @@ export default defineModule({
     { name: "Admin: catalog", description: "Catalog management (staff, admin or API key with catalog:write)" },
   ],
   operations: {
-    catalog: { categories: { list: op.listCategories, get: op.getCategory } },
+    catalog: {
+      categories: { list: op.listCategories, get: op.getCategory },
+      products: { list: storefront.listProductsOp, get: storefront.getProductOp },
+      collections: { list: storefront.listCollectionsOp, get: storefront.getCollectionOp },
+    },
     admin: { categories: { create: op.createCategory } },
   },
 });
