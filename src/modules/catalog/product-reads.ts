@@ -118,7 +118,9 @@ interface Order {
 const SORTS: Record<ProductSort, Order> = {
   newest: {
     key: sql<string>`to_char(${products.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-    by: [sql`${products.createdAt} desc`, sql`${products.id} desc`],
+    // NULLS LAST as drizzle writes the index (both columns are not null): Postgres' default for desc,
+    // NULLS FIRST, would not match it and every page would sort the whole table.
+    by: [sql`${products.createdAt} desc nulls last`, sql`${products.id} desc nulls last`],
     after: (key, id) => sql`(${products.createdAt}, ${products.id}) < (${key}::timestamptz, ${id}::uuid)`,
   },
   price_asc: {

@@ -111,7 +111,7 @@ describe("pagination (property)", () => {
           expect(new Set(walked).size).toBe(walked.length);
         },
       ),
-      { numRuns: 60, seed: 20261201 },
+      { numRuns: 40, seed: 20261201 },
     );
   });
 });
