@@ -12,7 +12,7 @@ const MAX_INT = 2_147_483_647;
 
 /** created_at as pagination.ts writes it: UTC, to the microsecond (a JS Date would round it and skip rows). */
 const Microseconds = z.iso.datetime({ precision: 6 }).refine((v) => !v.startsWith("0000-"));
-const Title = Text.max(1000);
+const Title = Text.max(2000);
 const Price = z.number().int().min(0).max(MAX_INT);
 
 const productKeys = {

@@ -48,11 +48,14 @@ const MAX_OPTION_FILTERS = 10;
 export const OPTION_PARAM_PREFIX = "option.";
 
 /** Everything a list page depends on besides `options`: one definition for both transports. */
+// Room for a cursor holding a 2,000-character title in a non-Latin script (3 bytes a character, base64).
+const Cursor = Text.max(8192);
+
 const listFields = {
   limit: PageQuery.shape.limit,
-  cursor: Text.max(2048)
-    .optional()
-    .openapi({ description: "The `nextCursor` of the previous page, with the same filters and sort" }),
+  cursor: Cursor.optional().openapi({
+    description: "The `nextCursor` of the previous page, with the same filters and sort",
+  }),
   categoryId: z.uuid().optional().openapi({ description: "This category or any of its descendants" }),
   collectionId: z.uuid().optional(),
   tag: Line.min(1).max(100).optional().openapi({ example: "organic" }),
@@ -147,9 +150,9 @@ export const StorefrontProduct = z
 export type StorefrontProduct = z.infer<typeof StorefrontProduct>;
 
 export const ListCollectionsInput = PageQuery.extend({
-  cursor: Text.max(2048)
-    .optional()
-    .openapi({ description: "The `nextCursor` of the previous page; leave out for the first page" }),
+  cursor: Cursor.optional().openapi({
+    description: "The `nextCursor` of the previous page; leave out for the first page",
+  }),
 });
 export const CollectionPage = page(Collection).openapi("CollectionPage");
 export type CollectionPage = z.infer<typeof CollectionPage>;

@@ -15,7 +15,14 @@ const t = await useTestApp({ env: { API_RATE_LIMIT_PER_MINUTE: "1000000" } });
 
 const TIMES = [new Date("2026-03-01T00:00:00.000Z"), new Date("2026-03-02T00:00:00.000Z")];
 
-const productArb = fc.record({
+interface ProductSpec {
+  title: string;
+  createdAt: Date;
+  variants: { price: number; onHand: number; size: string }[];
+  status: ModelProduct["status"];
+}
+
+const productArb: fc.Arbitrary<ProductSpec> = fc.record({
   title: fc.constantFrom("Anchor", "Buoy", "Compass"),
   createdAt: fc.constantFrom(...TIMES),
   variants: fc.array(
@@ -26,7 +33,7 @@ const productArb = fc.record({
     }),
     { minLength: 1, maxLength: 3 },
   ),
-  status: fc.constantFrom("active", "active", "active", "draft") as fc.Arbitrary<ModelProduct["status"]>,
+  status: fc.constantFrom<ModelProduct["status"]>("active", "active", "active", "draft"),
 });
 
 const filtersArb = fc.record(
@@ -34,7 +41,7 @@ const filtersArb = fc.record(
     minPrice: fc.constantFrom(100, 200),
     maxPrice: fc.constantFrom(200, 300),
     inStock: fc.boolean(),
-    options: fc.constantFrom({ size: "s" }, { SIZE: "M" }),
+    options: fc.constantFrom<Record<string, string>>({ size: "s" }, { SIZE: "M" }),
   },
   { requiredKeys: [] },
 );
@@ -42,7 +49,7 @@ const filtersArb = fc.record(
 let runs = 0;
 
 /** The products in a few statements, tagged for this run alone, then their listings. */
-async function insertCatalog(fixture: fc.infer<typeof productArb>[]): Promise<{ tag: string; model: ModelProduct[] }> {
+async function insertCatalog(fixture: ProductSpec[]): Promise<{ tag: string; model: ModelProduct[] }> {
   const tag = `run-${++runs}`;
   const model: ModelProduct[] = fixture.map((p) => ({
     id: newId(),
