@@ -35,7 +35,7 @@ export async function listProducts(
   ctx: Ctx,
   raw: z.input<typeof ListProductsInput> | Record<string, unknown>,
 ): Promise<ProductPage> {
-  const input = ListProductsInput.parse(withOptionParams(raw));
+  const input = ListProductsInput.parse(foldOptionParams(raw));
   const filters = canonicalFilters(input);
   const canonical = JSON.stringify(filters);
   const digest = filterDigest(canonical);
@@ -60,8 +60,8 @@ export async function listProducts(
   });
 }
 
-/** REST sends each option filter as an `option.<name>` parameter; they join `options` here. */
-function withOptionParams(raw: Record<string, unknown>): Record<string, unknown> {
+/** REST sends each option filter as an `option.<name>` parameter: they join `options`, as tRPC sends them. */
+export function foldOptionParams(raw: Record<string, unknown>): Record<string, unknown> {
   const keys = Object.keys(raw).filter((k) => k.startsWith(OPTION_PARAM_PREFIX));
   if (keys.length === 0) return raw;
   const rest = { ...raw };

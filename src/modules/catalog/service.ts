@@ -7,4 +7,5 @@ export { STORE_CURRENCY } from "./currency";
 export { lowStockAlertJob, syncSearchIndexJob } from "./jobs";
 export { productsChangedInTx } from "./listing";
 export { productFilterSql } from "./product-filters";
-export { getProduct, listProducts } from "./product-reads";
+export { foldOptionParams, getProduct, listProducts } from "./product-reads";
+export { OPTION_PARAM_PREFIX, OptionFilters, ProductSortParam, productFilterFields } from "./storefront-schemas";

@@ -45,6 +45,8 @@ export const getProductOp = query({
     operationId: "getProduct",
     tag: "Catalog",
     summary: "One active product by id or slug",
+    description:
+      "Drafts and archived products are 404. Each variant says how many are `available` (on hand minus reserved); the breadcrumb runs from the root category down to the product's own.",
     responds: "The product with its options, variants and their availability, images and breadcrumb",
     errors: [404],
     params: GetProductInput,
@@ -63,6 +65,7 @@ export const listCollectionsOp = query({
     operationId: "listCollections",
     tag: "Catalog",
     summary: "Collections in the merchant's order",
+    description: "Ordered by position, then title; keyset pages (`limit`, `cursor`).",
     responds: "One page of collections",
   },
   run: (ctx, input) => listCollections(ctx, input),

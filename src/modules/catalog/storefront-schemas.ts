@@ -47,24 +47,35 @@ const MAX_OPTION_FILTERS = 10;
 /** Keys of `option.<name>` query parameters (REST's spelling of `options`). */
 export const OPTION_PARAM_PREFIX = "option.";
 
-/** Everything a list page depends on besides `options`: one definition for both transports. */
 // Room for a cursor holding a 2,000-character title in a non-Latin script (3 bytes a character, base64).
 const Cursor = Text.max(8192);
 
+/** The list filters but `q` and `options`, for every surface that offers them (the list, search). */
+export const productFilterFields = {
+  categoryId: z.uuid().optional().openapi({ description: "This category or any of its descendants" }),
+  collectionId: z.uuid().optional(),
+  tag: Line.min(1).max(100).optional().openapi({ example: "organic" }),
+  minPrice: Price.openapi({ description: "Some variant costs at least this (minor units, inclusive)", example: 1000 }),
+  maxPrice: Price.openapi({ description: "Some variant costs at most this (minor units, inclusive)", example: 5000 }),
+  inStock: Flag.openapi({ description: "Only products with (true) or without (false) stock", example: true }),
+};
+
+/** Option filters as tRPC and services take them; REST sends `option.<name>` parameters. */
+export const OptionFilters = z
+  .record(OptionText, OptionText)
+  .refine((o) => Object.keys(o).length <= MAX_OPTION_FILTERS, `At most ${MAX_OPTION_FILTERS} option filters`)
+  .openapi({ description: "Option name to value, any case; every pair must match", example: { size: "M" } });
+
+/** Everything a list page depends on besides `options`: one definition for both transports. */
 const listFields = {
   limit: PageQuery.shape.limit,
   cursor: Cursor.optional().openapi({
     description: "The `nextCursor` of the previous page, with the same filters and sort",
   }),
-  categoryId: z.uuid().optional().openapi({ description: "This category or any of its descendants" }),
-  collectionId: z.uuid().optional(),
-  tag: Line.min(1).max(100).optional().openapi({ example: "organic" }),
+  ...productFilterFields,
   q: Line.max(200)
     .optional()
-    .openapi({ description: "Words in the title or description; the last may be a prefix", example: "linen shi" }),
-  minPrice: Price.openapi({ description: "Some variant costs at least this (minor units, inclusive)", example: 1000 }),
-  maxPrice: Price.openapi({ description: "Some variant costs at most this (minor units, inclusive)", example: 5000 }),
-  inStock: Flag.openapi({ description: "Only products with (true) or without (false) stock", example: true }),
+    .openapi({ description: "Each word starts a word of the title or description", example: "linen shi" }),
   sort: ProductSortParam,
 };
 
@@ -72,11 +83,7 @@ const listFields = {
 export const ListProductsInput = z
   .strictObject({
     ...listFields,
-    options: z
-      .record(OptionText, OptionText)
-      .refine((o) => Object.keys(o).length <= MAX_OPTION_FILTERS, `At most ${MAX_OPTION_FILTERS} option filters`)
-      .optional()
-      .openapi({ description: "Option name to value, any case; every pair must match", example: { size: "M" } }),
+    options: OptionFilters.optional(),
   })
   .refine((v) => v.minPrice === undefined || v.maxPrice === undefined || v.minPrice <= v.maxPrice, {
     message: "maxPrice must not be below minPrice",
