@@ -62,15 +62,15 @@ export async function listProducts(
 
 /** REST sends each option filter as an `option.<name>` parameter: they join `options`, as tRPC sends them. */
 export function foldOptionParams(raw: Record<string, unknown>): Record<string, unknown> {
-  const keys = Object.keys(raw).filter((k) => k.startsWith(OPTION_PARAM_PREFIX));
-  if (keys.length === 0) return raw;
-  const rest = { ...raw };
-  const options: Record<string, unknown> = { ...(raw.options as object | undefined) };
-  for (const k of keys) {
-    options[k.slice(OPTION_PARAM_PREFIX.length)] = rest[k];
-    delete rest[k];
-  }
-  return { ...rest, options };
+  const isOption = (key: string) => key.startsWith(OPTION_PARAM_PREFIX);
+  if (!Object.keys(raw).some(isOption)) return raw;
+  const entries = Object.entries(raw);
+  // fromEntries, not assignment: an `option.__proto__` parameter stays a plain key.
+  const options = Object.fromEntries([
+    ...Object.entries((raw.options as object | undefined) ?? {}),
+    ...entries.filter(([k]) => isOption(k)).map(([k, v]) => [k.slice(OPTION_PARAM_PREFIX.length), v]),
+  ]);
+  return { ...Object.fromEntries(entries.filter(([k]) => !isOption(k))), options };
 }
 
 function canonicalFilters(input: ListProductsInput): CanonicalFilters {
