@@ -82,8 +82,15 @@ export function after(table: Keyed, cursor: string | undefined): SQL | undefined
   return sql`(${table.createdAt}, ${table.id}) < (${key.createdAt}::timestamptz, ${key.id}::uuid)`;
 }
 
-/** The list order, matching each table's `(created_at desc, id desc)` index. */
-export const newestFirst = (table: Keyed): SQL[] => [sql`${table.createdAt} desc`, sql`${table.id} desc`];
+/**
+ * The list order, matching each table's `(created_at desc, id desc)` index. drizzle writes those indexes
+ * `desc nulls last` and a plain `desc` means `nulls first`, which the planner cannot read off them: it
+ * sorted the whole table per page. The columns are never null, so the order is the same.
+ */
+export const newestFirst = (table: Keyed): SQL[] => [
+  sql`${table.createdAt} desc nulls last`,
+  sql`${table.id} desc nulls last`,
+];
 
 /**
  * One page from rows fetched with `limit + 1`: the extra row only says that

@@ -3,6 +3,7 @@ import * as collectionOp from "./admin-collection-operations";
 import * as adminOp from "./admin-operations";
 import * as inventory from "./inventory-operations";
 import * as op from "./operations";
+import * as storefront from "./storefront-operations";
 import { lowStockAlert } from "./tasks/low-stock-alert";
 
 /** Categories, products, variants, collections and their management. */
@@ -18,7 +19,11 @@ export default defineModule({
     },
   ],
   operations: {
-    catalog: { categories: { list: op.listCategories, get: op.getCategory } },
+    catalog: {
+      categories: { list: op.listCategories, get: op.getCategory },
+      products: { list: storefront.listProductsOp, get: storefront.getProductOp },
+      collections: { list: storefront.listCollectionsOp, get: storefront.getCollectionOp },
+    },
     admin: {
       categories: { create: op.createCategory, update: op.updateCategory, delete: op.deleteCategory },
       products: {

@@ -12,7 +12,8 @@ export function productFilterSql(filters: ProductFilters): SQL[] {
   if (filters.categoryId) where.push(sql`${products.categoryPath} @> array[${filters.categoryId}]::uuid[]`);
   if (filters.collectionId) where.push(sql`${products.collectionIds} @> array[${filters.collectionId}]::uuid[]`);
   if (filters.tag !== undefined) where.push(sql`${products.tags} @> array[${filters.tag}]::text[]`);
-  const options = Object.entries(filters.options ?? {}).map(([name, value]) => `${name}=${value}`);
+  // The listing keeps `name=value` in lower case, so any case matches (`option.size=M` finds `Size: m`).
+  const options = Object.entries(filters.options ?? {}).map(([name, value]) => `${name}=${value}`.toLowerCase());
   if (options.length > 0) where.push(sql`${products.optionValues} @> ${sql.param(options)}::text[]`);
   if (filters.inStock !== undefined) where.push(sql`${products.inStock} = ${filters.inStock}`);
   if (filters.minPrice !== undefined || filters.maxPrice !== undefined) {

@@ -3,9 +3,12 @@
 export { assertVariantsFit, optionErrors, retitleVariantsInTx } from "./admin-variant-rules";
 export { cardsByIds } from "./cards";
 export { getCategory, listCategoryTree } from "./categories";
+export { getCollection, listCollections } from "./collection-reads";
 export { STORE_CURRENCY } from "./currency";
 export { commitInTx, releaseInTx, reserveInTx } from "./inventory-reservations";
 export { StockMovementInput } from "./inventory-schemas";
 export { lowStockAlertJob, syncSearchIndexJob } from "./jobs";
 export { productsChangedInTx } from "./listing";
 export { productFilterSql } from "./product-filters";
+export { foldOptionParams, getProduct, listProducts } from "./product-reads";
+export { OPTION_PARAM_PREFIX, OptionFilters, ProductSortParam, productFilterFields } from "./storefront-schemas";
