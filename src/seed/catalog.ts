@@ -17,6 +17,7 @@ export interface CatalogSeedOptions {
 
 /** Products written per transaction: large enough for multi-row inserts to pay, small enough to show progress. */
 const MAX_BATCH = 1000;
+const IN_FLIGHT = 2;
 
 /**
  * The demo catalog's collections and products 1..n through the bulk path: each
@@ -34,20 +35,30 @@ export async function seedCatalog(
   const categoryPaths = await readCategoryPaths(ctx);
   const batch = Math.min(MAX_BATCH, Math.max(100, Math.ceil(opts.products / 20)));
   const [before] = await ctx.db.execute<{ n: number }>(sql`select count(*)::int as n from products`);
+  const lookups = { categoryPaths, collectionIds };
   let created = 0;
+  let done = 0;
+  let next = 0;
   progress("products", 0, opts.products);
-  for (let start = 0; start < opts.products; start += batch) {
-    const indexes = Array.from({ length: Math.min(batch, opts.products - start) }, (_, i) => start + i);
-    const specs = indexes.map((i) => ({ index: i, spec: productSpec(i, opts.seed ?? CATALOG_SEED) }));
-    const size = (before?.n ?? 0) + created;
-    created += await inTransaction(ctx, (tx) => insertProductsInTx(tx, specs, { categoryPaths, collectionIds }));
-    progress("products", start + indexes.length, opts.products);
-    // Statistics each time the catalog passes a power of ten: planned against tables it
-    // thinks empty, the listing refresh reads every variant for every product.
-    if (created > 0 && Math.floor(Math.log10(size + 1)) < Math.floor(Math.log10((before?.n ?? 0) + created))) {
-      await analyzeCatalog(ctx);
+  const work = async () => {
+    for (let start = next; start < opts.products; start = next) {
+      next += batch;
+      const indexes = Array.from({ length: Math.min(batch, opts.products - start) }, (_, i) => start + i);
+      const specs = indexes.map((i) => ({ index: i, spec: productSpec(i, opts.seed ?? CATALOG_SEED) }));
+      const written = await inTransaction(ctx, (tx) => insertProductsInTx(tx, specs, lookups));
+      const size = (before?.n ?? 0) + created;
+      created += written;
+      done += indexes.length;
+      progress("products", done, opts.products);
+      // Statistics each time the catalog passes a power of ten: planned against tables it
+      // thinks empty, the listing refresh reads every variant for every product.
+      if (written > 0 && Math.floor(Math.log10(size + 1)) < Math.floor(Math.log10(size + written + 1))) {
+        await analyzeCatalog(ctx);
+      }
     }
-  }
+  };
+  // Two batches in flight: one builds its rows in JS while Postgres writes the other's.
+  await Promise.all(Array.from({ length: IN_FLIGHT }, work));
   if (created > 0) await analyzeCatalog(ctx);
   return { created: created + newCollections };
 }
