@@ -20,7 +20,7 @@ await runCommand("seeding the demo store", "", { migrate: true }, async (deps, c
   const { created } = await seedDemoStore(ctx, bar, { products });
   bar.end();
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.warn(`seed done in ${seconds} s: ${created.toLocaleString("en-US")} created, the rest already there`);
+  console.warn(`seed done: ${created.toLocaleString("en-US")} created, the rest already there (${seconds} s)`);
   console.warn("demo accounts (for local demos only; change or delete them anywhere else):");
   for (const a of DEMO_ACCOUNTS) console.warn(`  ${a.role.padEnd(8)} ${a.email}  password: ${a.password}`);
 });

@@ -112,6 +112,8 @@ async function insertProductsInTx(
   );
   const fresh = specs.filter((s) => !taken.has(s.spec.slug)).map((s) => ({ ...s, id: newId() }));
   if (fresh.length === 0) return 0;
+  // A crash may lose the last batches' commits, which the next run writes again: no need to wait for each flush.
+  await tx.db.execute(sql`set local synchronous_commit = off`);
   await insertProducts(tx, fresh, lookups);
   await insertOptions(tx, fresh);
   const variantIds = await insertVariants(tx, fresh);
