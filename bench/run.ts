@@ -699,6 +699,9 @@ async function main(): Promise<void> {
   const sample = await prepareCatalog(opts.products, pgEnv);
   say(`bench: starting Cartwright on ${api} (${pgDir ? `embedded Postgres in ${pgDir}` : "DATABASE_URL"})`);
   say(`bench: load generator: ${generatorName(opts.runner)}`);
+  if (opts.runner !== "wrk" && !Bun.which("wrk")) {
+    say("bench: wrk is not installed (`apt-get install wrk`): autocannon's numbers understate every ratio");
+  }
   const server = startChild("cartwright", ["bun", "src/index.ts"], {
     ...process.env,
     HOST: "127.0.0.1",
