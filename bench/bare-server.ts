@@ -1,27 +1,33 @@
 import { Hono } from "hono";
 
-// The baseline for `bun run bench`: Hono on Bun with one route and no middleware,
-// answering the JSON body the real `GET /api/v1/categories` returned (run.ts
-// fetches it once and passes the file's path). Parsed once at start and
-// serialised per request, as `c.json()` in the real route does.
+// The baseline for `bun run bench`: Hono on Bun with no middleware, one route per
+// body the real server answered (run.ts fetches `GET /api/v1/categories` and a
+// product list page once and passes `BARE_ROUTES`, a JSON list of [path, file]).
+// Each body is parsed once at start and serialised per request, as `c.json()`
+// in the real routes does.
 
-const bodyFile = process.env.BARE_BODY_FILE;
-if (!bodyFile) {
-  console.error("bare-server: set BARE_BODY_FILE to a JSON file");
+const routes = JSON.parse(process.env.BARE_ROUTES ?? "[]") as [string, string][];
+if (!Array.isArray(routes) || routes.length === 0) {
+  console.error(
+    'bare-server: set BARE_ROUTES to a JSON list of [path, JSON file], e.g. [["/api/v1/categories", "c.json"]]',
+  );
   process.exit(2);
 }
-const body: unknown = await Bun.file(bodyFile).json();
-const path = process.env.BARE_PATH ?? "/api/v1/categories";
 
 const app = new Hono();
-app.get(path, (c) => c.json(body as object));
+for (const [path, file] of routes) {
+  const body = (await Bun.file(file).json()) as object;
+  app.get(path, (c) => c.json(body));
+}
 
 const server = Bun.serve({
   hostname: process.env.HOST ?? "127.0.0.1",
   port: Number(process.env.PORT ?? 0),
   fetch: app.fetch,
 });
-console.error(`bare-server: listening on http://${server.hostname}:${server.port}${path}`);
+console.error(
+  `bare-server: listening on http://${server.hostname}:${server.port} (${routes.map(([p]) => p).join(", ")})`,
+);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {

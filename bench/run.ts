@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -8,6 +8,12 @@ import { SHARED_DIR } from "../src/db/embedded";
 import { chooseDataDir } from "../src/db/embedded/data-dir";
 import { postgresUser } from "../src/db/embedded/system-user";
 import { freePort } from "../src/lib/ports";
+import { CATALOG_TARGET_KEYS, catalogTargets, LIST_PAGE } from "./catalog-targets";
+import { catalogGoals } from "./goals";
+import type { CatalogSample } from "./prepare-catalog";
+import { mergeResults } from "./results-file";
+import { sampleRss } from "./rss";
+import type { Target } from "./target";
 
 // `bun run bench`: starts Cartwright (embedded Postgres in its own data dir, or
 // DATABASE_URL / REDIS_URL from the environment) and a bare Hono server on
@@ -17,8 +23,12 @@ import { freePort } from "../src/lib/ports";
 const ROOT = resolve(import.meta.dir, "..");
 const TMP = resolve(ROOT, "bench/.tmp");
 const GOAL = 0.4;
-const HELP = `Usage: bun run bench [--rounds n] [--duration s] [--warmup s] [--connections n] [--only a,b]
-                     [--runner bun|node|wrk] [--log-level level] [--out file]
+const HELP = `Usage: bun run bench [--products n] [--rounds n] [--duration s] [--warmup s] [--connections n]
+                     [--latency-connections n] [--only a,b] [--runner bun|node|wrk] [--log-level level] [--out file]
+
+  --products     catalog size (BENCH_PRODUCTS, default 10000, 0-5000000): the bench database is
+                 seeded to this many products through the seed's bulk path before the server starts
+                 (only the missing ones are added; each size has its own embedded data dir)
 
   --rounds       rounds; each measures every target once (BENCH_ROUNDS, default 3, 1-20).
                  The table shows medians, and "vs bare" is the median of each round's ratio,
@@ -26,8 +36,11 @@ const HELP = `Usage: bun run bench [--rounds n] [--duration s] [--warmup s] [--c
   --duration     measured seconds per target and round (BENCH_DURATION, default 5, 1-600)
   --warmup       warm-up seconds per target, unmeasured (BENCH_WARMUP, default 2, 0-120)
   --connections  concurrent keep-alive connections      (BENCH_CONNECTIONS, default 50, 1-1000)
-  --only         comma-separated targets: bare,health,categories,trpc,me,customers-key,customers-session
-                 (default all)
+  --latency-connections
+                 also measure the catalog targets at this many connections for p50/p99
+                 (BENCH_LATENCY_CONNECTIONS; default 10 from 100,000 products, else 0 = off)
+  --only         comma-separated targets (default all): bare,health,categories,trpc,me,customers-key,
+                 customers-session,bare-list,products,products-trpc,filtered,detail,search
   --runner       load generator (BENCH_RUNNER), always in a process of its own:
                  wrk = wrk from PATH (the default when installed: apt-get install wrk),
                  node = autocannon's CLI under node (the default without wrk),
@@ -36,11 +49,16 @@ const HELP = `Usage: bun run bench [--rounds n] [--duration s] [--warmup s] [--c
   --out          results file (default bench/RESULTS.md)
 
 DATABASE_URL and REDIS_URL, when set, are passed to the server; otherwise it uses an
-embedded Postgres under .cartwright/bench-postgres (seeded on first run).`;
+embedded Postgres under .cartwright/bench-postgres-<products>.
+
+Targets whose route answers 404 are skipped ("route missing: ..."); the Lua-driven
+catalog targets (filtered, detail, search) need wrk.`;
 
 // ---------------------------------------------------------------- options
 
 interface Options {
+  products: number;
+  latencyConnections: number;
   rounds: number;
   duration: number;
   warmup: number;
@@ -71,6 +89,8 @@ function readOptions(): Options {
       duration: { type: "string", short: "d" },
       warmup: { type: "string", short: "w" },
       connections: { type: "string", short: "c" },
+      products: { type: "string", short: "p" },
+      "latency-connections": { type: "string" },
       only: { type: "string" },
       runner: { type: "string" },
       "log-level": { type: "string" },
@@ -95,7 +115,17 @@ function readOptions(): Options {
   for (const key of only ?? []) {
     if (!TARGET_KEYS.includes(key)) fail(`unknown target "${key}" (targets: ${TARGET_KEYS.join(", ")})`);
   }
+  const products = intOption("products", values.products ?? env.BENCH_PRODUCTS, 10_000, 0, 5_000_000);
+  const latencyConnections = intOption(
+    "latency-connections",
+    values["latency-connections"] ?? env.BENCH_LATENCY_CONNECTIONS,
+    products >= 100_000 ? 10 : 0,
+    0,
+    1000,
+  );
   return {
+    products,
+    latencyConnections,
     rounds: intOption("rounds", values.rounds ?? env.BENCH_ROUNDS, 3, 1, 20),
     duration: intOption("duration", values.duration ?? env.BENCH_DURATION, 5, 1, 600),
     warmup: intOption("warmup", values.warmup ?? env.BENCH_WARMUP, 2, 0, 120),
@@ -194,15 +224,16 @@ async function get200(url: string): Promise<string> {
 
 // ---------------------------------------------------------------- load
 
-const TARGET_KEYS = ["bare", "health", "categories", "trpc", "me", "customers-key", "customers-session"];
-
-interface Target {
-  key: string;
-  label: string;
-  url: string;
-  /** Sent with every request (the credentials of the signed-in targets). */
-  headers?: Record<string, string>;
-}
+const TARGET_KEYS = [
+  "bare",
+  "health",
+  "categories",
+  "trpc",
+  "me",
+  "customers-key",
+  "customers-session",
+  ...CATALOG_TARGET_KEYS,
+];
 
 interface Measured {
   target: Target;
@@ -210,6 +241,8 @@ interface Measured {
   p50: number;
   p99: number;
   errors: number;
+  /** The Cartwright server's largest RSS during the measured run, in bytes. */
+  rss: number | null;
   raw: unknown;
 }
 
@@ -311,7 +344,9 @@ const runWrk: Driver = async (target, seconds, connections, onTick) => {
       "10s",
       "--latency",
       ...headerArgs("-H", target),
+      ...(target.script ? ["-s", target.script.file] : []),
       target.url,
+      ...(target.script ? ["--", target.script.data] : []),
     ],
     onTick,
   );
@@ -338,18 +373,33 @@ const runWrk: Driver = async (target, seconds, connections, onTick) => {
 
 const DRIVERS: Record<Options["runner"], Driver> = { bun: runInProcess, node: runInNode, wrk: runWrk };
 
-async function measure(target: Target, step: string, opts: Options): Promise<Measured> {
-  const prefix = `[${step}] ${target.label}:`;
+async function measure(
+  target: Target,
+  step: string,
+  opts: Options,
+  serverPid: number,
+  connections = opts.connections,
+): Promise<Measured> {
+  const prefix = `[${step}] ${target.label}${connections === opts.connections ? "" : ` (-c${connections})`}:`;
   const drive = DRIVERS[opts.runner];
   if (opts.warmup > 0) {
     const p = progress(prefix, "warm-up", opts.warmup);
-    await drive(target, opts.warmup, opts.connections, p.tick);
+    await drive(target, opts.warmup, connections, p.tick);
     p.done();
   }
   const p = progress(prefix, "measuring", opts.duration);
-  const s = await drive(target, opts.duration, opts.connections, p.tick);
+  const rss = sampleRss(serverPid);
+  const s = await drive(target, opts.duration, connections, p.tick);
+  const m: Measured = {
+    target,
+    rps: s.rps,
+    p50: s.p50,
+    p99: s.p99,
+    errors: s.non2xx + s.errors,
+    rss: rss.stop(),
+    raw: s.raw,
+  };
   if (interrupted) throw new Error(`interrupted by ${interrupted}`);
-  const m: Measured = { target, rps: s.rps, p50: s.p50, p99: s.p99, errors: s.non2xx + s.errors, raw: s.raw };
   p.done(`: ${fmtInt(m.rps)} req/s, p50 ${fmtMs(m.p50)} ms, p99 ${fmtMs(m.p99)} ms, ${m.errors} errors`);
   if (s.ok === 0) throw new Error(`${target.label}: no 2xx answers (non-2xx ${s.non2xx}, errors ${s.errors})`);
   return m;
@@ -364,8 +414,9 @@ interface Summary {
   p50: number;
   p99: number;
   errors: number;
-  /** Median over rounds of this target's req/s over the bare route's in the same round. */
+  /** Median over rounds of this target's req/s over its bare route's in the same round. */
   vsBare: number | null;
+  rss: number | null;
 }
 
 const median = (xs: number[]) => {
@@ -379,7 +430,7 @@ function summarize(targets: Target[], rounds: Measured[][]): Summary[] {
     const runs = rounds.map((round) => round.find((m) => m.target.key === target.key) as Measured);
     const rps = runs.map((m) => m.rps);
     const ratios = rounds.flatMap((round) => {
-      const bare = round.find((m) => m.target.key === "bare");
+      const bare = round.find((m) => m.target.key === (target.baseline ?? "bare"));
       const mine = round.find((m) => m.target.key === target.key);
       return bare && mine ? [mine.rps / bare.rps] : [];
     });
@@ -391,6 +442,10 @@ function summarize(targets: Target[], rounds: Measured[][]): Summary[] {
       p99: median(runs.map((m) => m.p99)),
       errors: runs.reduce((n, m) => n + m.errors, 0),
       vsBare: ratios.length > 0 ? median(ratios) : null,
+      rss: runs.reduce<number | null>(
+        (max, m) => (m.rss !== null && (max === null || m.rss > max) ? m.rss : max),
+        null,
+      ),
     };
   });
 }
@@ -438,21 +493,34 @@ function commandLine(): string {
   return [...env, via, ...process.argv.slice(2).map(quote)].join(" ");
 }
 
-function report(results: Summary[], opts: Options, context: Record<string, string>): string {
+function report(
+  results: Summary[],
+  latency: Summary[],
+  skipped: string[],
+  opts: Options,
+  context: Record<string, string>,
+): string {
   const machine = machineInfo();
   const ratio = (m: Summary) => (m.vsBare === null ? "n/a" : `${Math.round(m.vsBare * 100)}%`);
-  const rows = results.map(
-    (m) =>
-      `| ${m.target.label} | ${fmtInt(m.rps)} | ${fmtInt(m.rpsRange[0])}–${fmtInt(m.rpsRange[1])} | ${fmtMs(m.p50)} | ${fmtMs(m.p99)} | ${fmtInt(m.errors)} | ${ratio(m)} |`,
-  );
+  const mb = (bytes: number | null) => (bytes === null ? "?" : (bytes / 2 ** 20).toFixed(0));
+  const table = (rows: Summary[]) => [
+    "| target | req/s (median) | req/s (range) | p50 ms | p99 ms | errors | vs bare (median) | server RSS max MB |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows.map(
+      (m) =>
+        `| ${m.target.label} | ${fmtInt(m.rps)} | ${fmtInt(m.rpsRange[0])}–${fmtInt(m.rpsRange[1])} | ${fmtMs(m.p50)} | ${fmtMs(m.p99)} | ${fmtInt(m.errors)} | ${ratio(m)} | ${mb(m.rss)} |`,
+    ),
+  ];
   const cached = results.find((m) => m.target.key === "categories");
   let goal = "Goal (cached categories read ≥ 40% of the bare route's req/s): not measured in this run.";
   if (cached?.vsBare != null) {
     const r = cached.vsBare;
     goal = `**Goal ${r >= GOAL ? "met" : "not met"}**: the cached \`GET /api/v1/categories\` read reached a median ${(r * 100).toFixed(1)}% of the bare route's req/s over ${opts.rounds} rounds (goal ≥ ${GOAL * 100}%).`;
   }
+  const goalInput = (rows: Summary[]) =>
+    rows.map((m) => ({ key: m.target.key, rps: m.rps, p99: m.p99, vsBare: m.vsBare, rss: m.rss }));
   return [
-    "# Cartwright HTTP benchmark",
+    `## ${opts.products.toLocaleString("en-US")} products`,
     "",
     `Date: ${new Date().toISOString()}`,
     "",
@@ -462,29 +530,37 @@ function report(results: Summary[], opts: Options, context: Record<string, strin
     commandLine(),
     "```",
     "",
-    "## Machine and setup",
+    "### Machine and setup",
     "",
     `- CPU: ${machine.cpus} × ${machine.model}; memory ${machine.memory}; ${machine.kernel}`,
     `- Bun ${machine.bun}`,
     `- Database: ${context.database}`,
     `- Cache store: ${context.redis}`,
+    `- Catalog: ${context.catalog} (\`bun run db:seed --products ${opts.products}\`'s bulk path)`,
     `- Server: \`bun src/index.ts\`, LOG_LEVEL=${opts.logLevel}, WORKER_ENABLED=true, API_RATE_LIMIT_PER_MINUTE=1000000000 (the limiter counts every request but never refuses), on 127.0.0.1`,
     `- Load: ${context.generator}, ${opts.connections} keep-alive connections; ${opts.rounds} rounds, each target in each round: ${opts.warmup} s warm-up then ${opts.duration} s measured; load generator, servers and Postgres share the same ${machine.cpus} CPUs`,
-    `- Payload: \`GET /api/v1/categories\` is ${context.bytes} bytes (${context.roots} root categories); the bare route answers the same JSON`,
+    `- Payload: \`GET /api/v1/categories\` is ${context.bytes} bytes (${context.roots} root categories)${context.listBytes ? `, \`GET ${LIST_PAGE}\` ${context.listBytes} bytes` : ""}; the bare routes answer the same JSON`,
     "",
-    "## Results",
+    "### Results",
     "",
-    "| target | req/s (median) | req/s (range) | p50 ms | p99 ms | errors | vs bare (median) |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...rows,
+    ...table(results),
     "",
     opts.runner === "wrk"
       ? "req/s is wrk's requests over the measured time; errors counts non-2xx answers and socket errors (incl. timeouts)."
       : "req/s is autocannon's average of per-second samples; errors counts non-2xx answers, socket errors and timeouts.",
+    "The catalog targets' ratios are to the bare list page (`bare-list`) when the list route exists, else to the bare categories route.",
     "",
+    ...(skipped.length > 0 ? ["Not measured:", "", ...skipped.map((l) => `- ${l}`), ""] : []),
+    ...(latency.length > 0
+      ? [`### Catalog targets at ${opts.latencyConnections} connections`, "", ...table(latency), ""]
+      : []),
     goal,
     "",
     ...signedInGoals(results, Boolean(context.redis?.startsWith("redis"))),
+    "Catalog goals (issue 14, ratios to the bare route in the same run):",
+    "",
+    ...catalogGoals(goalInput(results), goalInput(latency), opts),
+    "",
   ].join("\n");
 }
 
@@ -551,6 +627,56 @@ const DEMO_ADMIN = { email: "admin@cartwright.test", password: "cartwright-admin
 
 // ---------------------------------------------------------------- main
 
+/** Every target once per round, `opts.rounds` rounds; null when interrupted. */
+async function measureRounds(
+  targets: Target[],
+  opts: Options,
+  serverPid: number,
+  connections: number,
+  name: string,
+): Promise<Measured[][] | null> {
+  const rounds: Measured[][] = [];
+  for (let r = 1; targets.length > 0 && r <= opts.rounds; r++) {
+    const round: Measured[] = [];
+    for (const [i, target] of targets.entries()) {
+      if (interrupted) return null;
+      round.push(
+        await measure(target, `${name} ${r}/${opts.rounds}, ${i + 1}/${targets.length}`, opts, serverPid, connections),
+      );
+      await Bun.sleep(500);
+    }
+    rounds.push(round);
+  }
+  return rounds;
+}
+
+/**
+ * Seeds the bench database to `products` products (bench/prepare-catalog.ts, in its
+ * own process before the server starts: both would start the embedded Postgres) and
+ * answers what the catalog targets draw their requests from.
+ */
+async function prepareCatalog(products: number, pgEnv: Record<string, string>): Promise<CatalogSample> {
+  const out = resolve(TMP, "catalog.json");
+  say(`bench: seeding the bench catalog to ${products.toLocaleString("en-US")} products (bulk path)`);
+  const proc = Bun.spawn(["bun", "bench/prepare-catalog.ts", "--products", String(products), "--out", out], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "warn", ...pgEnv },
+    stdin: "ignore",
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  currentLoad = proc;
+  const code = await proc.exited;
+  currentLoad = null;
+  if (interrupted) throw new Error(`interrupted by ${interrupted}`);
+  if (code !== 0) throw new Error(`preparing the catalog failed (exit ${code}): see above`);
+  const sample = JSON.parse(readFileSync(out, "utf8")) as CatalogSample;
+  if (sample.products > products) {
+    say(`bench: note: the database holds ${sample.products.toLocaleString("en-US")} products, more than asked`);
+  }
+  return sample;
+}
+
 async function main(): Promise<void> {
   const opts = readOptions();
   mkdirSync(TMP, { recursive: true });
@@ -563,13 +689,19 @@ async function main(): Promise<void> {
     ? undefined
     : chooseDataDir({
         requested: undefined,
-        fallback: resolve(ROOT, ".cartwright/bench-postgres"),
+        // One per catalog size: going back from 250,000 products to 10,000 must not measure 250,000.
+        fallback: resolve(ROOT, `.cartwright/bench-postgres-${opts.products}`),
         user: postgresUser(),
         sharedDir: SHARED_DIR,
       }).dir;
 
+  const pgEnv: Record<string, string> = pgDir ? { EMBEDDED_PG_DIR: pgDir, EMBEDDED_PG_PORT: String(pgPort) } : {};
+  const sample = await prepareCatalog(opts.products, pgEnv);
   say(`bench: starting Cartwright on ${api} (${pgDir ? `embedded Postgres in ${pgDir}` : "DATABASE_URL"})`);
   say(`bench: load generator: ${generatorName(opts.runner)}`);
+  if (opts.runner !== "wrk" && !Bun.which("wrk")) {
+    say("bench: wrk is not installed (`apt-get install wrk`): autocannon's numbers understate every ratio");
+  }
   const server = startChild("cartwright", ["bun", "src/index.ts"], {
     ...process.env,
     HOST: "127.0.0.1",
@@ -579,7 +711,7 @@ async function main(): Promise<void> {
     WORKER_ENABLED: "true",
     // One client address sends everything: a limit it never reaches, so the limiter is counted but never answers.
     API_RATE_LIMIT_PER_MINUTE: "1000000000",
-    ...(pgDir && { EMBEDDED_PG_DIR: pgDir, EMBEDDED_PG_PORT: String(pgPort) }),
+    ...pgEnv,
   });
   const started = performance.now();
   const ready = (await (await waitFor200(server, `${api}/ready`, 180_000)).json()) as {
@@ -595,21 +727,44 @@ async function main(): Promise<void> {
   const parsed = JSON.parse(body) as { items?: unknown[] };
   if (!parsed.items?.length) say("bench: warning: the category tree is empty (the data dir was not seeded)");
 
+  // The bare server answers a list page's JSON too, the baseline of the catalog targets.
+  const listPage = await fetch(`${api}${LIST_PAGE}`, { signal: AbortSignal.timeout(30_000) });
+  const listBody = await listPage.text();
+  const listFile = resolve(TMP, "list-page.json");
+  if (listPage.status === 200) await Bun.write(listFile, listBody);
+  else if (listPage.status !== 404)
+    throw new Error(`GET ${LIST_PAGE} answered ${listPage.status}: ${listBody.slice(0, 300)}`);
+  const bareRoutes = [
+    ["/api/v1/categories", bodyFile],
+    ...(listPage.status === 200 ? [["/api/v1/products", listFile]] : []),
+  ];
   const bare = startChild("bare-server", ["bun", "bench/bare-server.ts"], {
     ...process.env,
     HOST: "127.0.0.1",
     PORT: String(barePort),
-    BARE_BODY_FILE: bodyFile,
+    BARE_ROUTES: JSON.stringify(bareRoutes),
   });
   const bareBody = await (await waitFor200(bare, `${bareBase}/api/v1/categories`, 30_000)).text();
   if (bareBody !== body) say("bench: warning: the bare server's body differs from the real one");
+  if (listPage.status === 200 && (await get200(`${bareBase}/api/v1/products`)) !== listBody) {
+    say("bench: warning: the bare server's list page differs from the real one");
+  }
+  const catalog = await catalogTargets({
+    api,
+    bareBase,
+    sample,
+    tmp: TMP,
+    listExists: listPage.status === 200,
+    wrk: opts.runner === "wrk",
+  });
+  for (const line of catalog.skipped) say(`bench: ${line}`);
 
   const { session, apiKey } = await credentials(api);
   const asSession = { authorization: `Bearer ${session}` };
   const asKey = { authorization: `Bearer ${apiKey}` };
   const customers = `${api}/api/v1/admin/customers?limit=20`;
   const all: Target[] = [
-    { key: "bare", label: "bare Hono (same JSON body)", url: `${bareBase}/api/v1/categories` },
+    { key: "bare", label: "bare Hono (same JSON as the categories tree)", url: `${bareBase}/api/v1/categories` },
     { key: "health", label: "GET /health", url: `${api}/health` },
     { key: "categories", label: "GET /api/v1/categories (cached)", url: `${api}/api/v1/categories` },
     { key: "trpc", label: "tRPC GET /trpc/catalog.categories.list", url: `${api}/trpc/catalog.categories.list` },
@@ -621,19 +776,18 @@ async function main(): Promise<void> {
       url: customers,
       headers: asSession,
     },
+    ...catalog.targets,
   ];
   const targets = all.filter((t) => !opts.only || opts.only.includes(t.key));
-  const rounds: Measured[][] = [];
-  for (let r = 1; r <= opts.rounds; r++) {
-    const round: Measured[] = [];
-    for (const [i, target] of targets.entries()) {
-      if (interrupted) return;
-      round.push(await measure(target, `round ${r}/${opts.rounds}, ${i + 1}/${targets.length}`, opts));
-      await Bun.sleep(500);
-    }
-    rounds.push(round);
-  }
+  const pid = server.proc.pid;
+  const rounds = await measureRounds(targets, opts, pid, opts.connections, "round");
+  if (!rounds) return;
   const results = summarize(targets, rounds);
+  // Latency at low concurrency (issue 14 measures p99 at 10 connections), for the catalog targets and their baseline.
+  const latencyTargets = opts.latencyConnections > 0 ? targets.filter((t) => CATALOG_TARGET_KEYS.includes(t.key)) : [];
+  const latencyRounds = await measureRounds(latencyTargets, opts, pid, opts.latencyConnections, "latency round");
+  if (!latencyRounds) return;
+  const latency = summarize(latencyTargets, latencyRounds);
 
   const context = {
     database: ready.modes?.database ?? "unknown",
@@ -641,9 +795,18 @@ async function main(): Promise<void> {
     bytes: String(Buffer.byteLength(body)),
     roots: String(parsed.items?.length ?? 0),
     generator: generatorName(opts.runner),
+    catalog: `${sample.products.toLocaleString("en-US")} products, ${sample.variants.toLocaleString("en-US")} variants`,
+    listBytes: listPage.status === 200 ? String(Buffer.byteLength(listBody)) : "",
   };
-  await Bun.write(opts.out, report(results, opts, context));
-  await Bun.write(resolve(TMP, "last-run.json"), JSON.stringify({ opts, context, rounds }, null, 2));
+  const section = report(results, latency, catalog.skipped, opts, context);
+  await Bun.write(
+    opts.out,
+    mergeResults(existsSync(opts.out) ? readFileSync(opts.out, "utf8") : "", opts.products, section),
+  );
+  await Bun.write(
+    resolve(TMP, "last-run.json"),
+    JSON.stringify({ opts, context, rounds, latencyRounds, skipped: catalog.skipped }, null, 2),
+  );
   say(`bench: wrote ${opts.out}`);
 }
 

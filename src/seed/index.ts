@@ -5,18 +5,32 @@ import { AppError } from "../lib/errors";
 import * as catalog from "../modules/catalog/categories";
 import * as identity from "../modules/identity/service";
 import { DEMO_ACCOUNTS } from "./accounts";
+import { seedCatalog } from "./catalog";
 import { DEMO_CATEGORIES } from "./categories";
+import type { Progress } from "./progress";
 
-export type Progress = (step: string, done: number, total: number) => void;
+export type { Progress };
+
+/** The demo store's catalog size; `bun run db:seed --products N` builds larger ones for benchmarks. */
+export const DEMO_PRODUCTS = 1000;
+
+export interface SeedOptions {
+  products?: number;
+}
 
 type Tree = typeof DEMO_CATEGORIES;
 const count = (tree: Tree): number => tree.reduce((n, c) => n + 1 + count(c.children ?? []), 0);
 
 /** Seeds the demo store through the services; running it again changes nothing. */
-export async function seedDemoStore(ctx: Ctx, progress: Progress): Promise<{ created: number }> {
+export async function seedDemoStore(
+  ctx: Ctx,
+  progress: Progress,
+  opts: SeedOptions = {},
+): Promise<{ created: number }> {
   const accounts = await seedAccounts(ctx, progress);
   const categories = await seedCategories(ctx, progress);
-  return { created: accounts + categories };
+  const catalog = await seedCatalog(ctx, { products: opts.products ?? DEMO_PRODUCTS }, progress);
+  return { created: accounts + categories + catalog.created };
 }
 
 async function seedAccounts(ctx: Ctx, progress: Progress): Promise<number> {
