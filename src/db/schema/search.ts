@@ -1,0 +1,21 @@
+import { index, pgTable, text } from "drizzle-orm/pg-core";
+import type { ConstraintFields } from "./constraint-fields";
+
+/**
+ * Every word of every product title, as the `simple` text search config splits
+ * it: the Postgres search adapter corrects a shopper's unknown word to its
+ * nearest words here (ts_stat over the products per query would be far too
+ * slow). Written by the listing refresh in the same transaction as each product
+ * write (catalog/listing.ts), so it is fresh without the worker. Words of
+ * products renamed or deleted since stay: they correct to a word that then
+ * matches nothing, which is harmless.
+ */
+export const searchTerms = pgTable("search_terms", { term: text("term").primaryKey() }, (t) => [
+  // The nearest words to a typo: KNN ordering (`<->`), which only GiST serves, and without a similarity threshold.
+  index("search_terms_trgm_idx").using("gist", t.term.op("gist_trgm_ops")),
+  // Whether a word is a known prefix (`like 'iph%'`), whatever the database's collation.
+  index("search_terms_prefix_idx").on(t.term.op("text_pattern_ops")),
+]);
+
+/** No unique or foreign-key constraint besides the primary key. */
+export const searchConstraints: ConstraintFields[] = [];

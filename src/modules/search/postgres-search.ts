@@ -1,0 +1,161 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import type {
+  CatalogSearch,
+  FacetCount,
+  SearchAnswer,
+  SearchFacets,
+  SearchRequest,
+  SearchSort,
+} from "../../lib/catalog-search";
+import { productFilterSql } from "../catalog/service";
+import { MAX_FACET_VALUES, PRICE_BUCKET_EDGES, priceBuckets } from "./facets";
+
+/**
+ * Search on Postgres alone: the products table is the index (its generated,
+ * weighted `search_vector`: title over description), so there is nothing to
+ * apply and it is as fresh as the database. Two statements: the shopper's words
+ * with their corrections, then the ranked page and its facets.
+ */
+export class PostgresSearch implements CatalogSearch {
+  readonly name = "postgres";
+
+  constructor(private readonly db: Db) {}
+
+  async search(request: SearchRequest): Promise<SearchAnswer> {
+    const query = await this.tsquery(request.q);
+    const facets = request.facets ?? true;
+    if (query === null) return { ids: [], more: false, facets: facetsOf([]) };
+    const [row] = await this.db.execute<{ ids: string[]; facets: FacetRow[] | null }>(
+      matchStatement(query, request, facets),
+    );
+    const ids = row?.ids ?? [];
+    return { ids: ids.slice(0, request.limit), more: ids.length > request.limit, facets: facetsOf(row?.facets ?? []) };
+  }
+
+  /** The products table is this engine's index: nothing to apply. */
+  async apply(): Promise<void> {}
+
+  async health(): Promise<{ status: "ok" }> {
+    return { status: "ok" };
+  }
+
+  /**
+   * The words as a tsquery: each word matches as a prefix ("iph" finds
+   * iPhone), and a word no title begins with also matches its nearest title
+   * words (search_terms) within a few edits ("iphnoe" finds iPhone). Every word
+   * must match. Null when q holds no word at all.
+   */
+  private async tsquery(q: string): Promise<string | null> {
+    const words = await this.db.execute<{ word: string; fixes: string[] }>(sql`
+      select w.word, coalesce(f.terms, '{}') as fixes
+      from unnest(tsvector_to_array(to_tsvector('simple', ${q}))) as w(word)
+      cross join lateral (select ${editsFor(sql`w.word`)} as edits) e
+      left join lateral (
+        select array_agg(c.term order by c.term) as terms
+        from (
+          select c.term, c.distance, min(c.distance) over () as best
+          from (
+            select t.term, least(
+              levenshtein_less_equal(t.term, w.word, e.edits),
+              -- A typo in a word not finished yet: "iphn" is one edit from "ipho", iPhone's start.
+              levenshtein_less_equal(left(t.term, length(w.word)), w.word, e.edits)
+            ) as distance
+            -- The nearest words by trigrams, on the GiST index (KNN needs no similarity threshold,
+            -- and "iphnoe" is only 0.27 similar to "iphone", under pg_trgm's default 0.3).
+            from (select s.term from search_terms s order by s.term <-> w.word limit ${CANDIDATES}) t
+          ) c
+          where c.distance <= e.edits
+        ) c
+        where c.distance = c.best
+      ) f on e.edits > 0 and not exists (
+        -- A known word, or the start of one: taken as the shopper typed it.
+        select 1 from search_terms k where k.term ~>=~ w.word and k.term ~<=~ (w.word || chr(1114111))
+      )`);
+    if (words.length === 0) return null;
+    return words.map((w) => `(${[`${lexeme(w.word)}:*`, ...w.fixes.map(lexeme)].join(" | ")})`).join(" & ");
+  }
+}
+
+/** How many of a word's nearest dictionary words are weighed against its edit distance. */
+const CANDIDATES = 12;
+
+/** The edits a word may be away from a title word: none under four letters (too many near misses), then one, then two (a swap of two letters is two). */
+const editsFor = (word: SQL) => sql`case when length(${word}) >= 5 then 2 when length(${word}) = 4 then 1 else 0 end`;
+
+/** A lexeme quoted for tsquery input: taken as it is, never parsed as operators. */
+const lexeme = (word: string) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+
+const ORDER: Record<SearchSort, SQL> = {
+  // Title words weigh 1.0 and description words 0.4 (ts_rank's default weights for A and B).
+  relevance: sql`rank desc, created_at desc, id desc`,
+  newest: sql`created_at desc, id desc`,
+  price_asc: sql`min_price asc, id asc`,
+  price_desc: sql`min_price desc, id desc`,
+  title: sql`title asc, id asc`,
+};
+
+type FacetRow = [kind: "category" | "option" | "tag" | "price" | "stock", value: string, count: number];
+
+/** One page of ids (limit + 1, so the extra says another page exists) and, if asked, the facets over every match. */
+function matchStatement(query: string, request: SearchRequest, withFacets: boolean): SQL {
+  const filters = sql.join(productFilterSql(request.filters), sql` and `);
+  const rank = request.sort === "relevance" ? sql`ts_rank(search_vector, q.query)` : sql`0::real`;
+  const facets = withFacets
+    ? sql`(
+        select json_agg(json_build_array(kind, value, count)) from (
+          select 'category' as kind, c::text as value, count(*)::int as count
+            from matched, unnest(category_path) c group by c
+          union all select 'option', o, count(*)::int from matched, unnest(option_values) o group by o
+          union all select 'tag', g, count(*)::int from matched, unnest(tags) g group by g
+          union all select 'price', (width_bucket(min_price, ${sql.param([...PRICE_BUCKET_EDGES])}::int[]) - 1)::text,
+            count(*)::int from matched group by 2
+          union all select 'stock', in_stock::text, count(*)::int from matched group by in_stock
+        ) f
+      )`
+    : sql`null::json`;
+  return sql`
+    with q as (select ${query}::tsquery as query),
+    matched as materialized (
+      select products.id, products.created_at, products.min_price, products.title, products.in_stock,
+             products.category_path, products.option_values, products.tags, ${rank} as rank
+      from products, q
+      where products.search_vector @@ q.query and ${filters}
+    ),
+    page as (
+      select id, row_number() over (order by ${ORDER[request.sort]}) as n
+      from matched order by ${ORDER[request.sort]}
+      limit ${request.limit + 1} offset ${(request.page - 1) * request.limit}
+    )
+    select coalesce((select array_agg(id order by n) from page), '{}') as ids, ${facets} as facets`;
+}
+
+/** The facet rows as the port's shape, each list most frequent first, then by value. */
+function facetsOf(rows: FacetRow[]): SearchFacets {
+  const lists = { category: [] as FacetCount[], tag: [] as FacetCount[] };
+  const options: Record<string, FacetCount[]> = {};
+  const buckets = new Map<number, number>();
+  const stock = { inStock: 0, outOfStock: 0 };
+  for (const [kind, value, count] of rows) {
+    if (kind === "category" || kind === "tag") lists[kind].push({ value, count });
+    else if (kind === "price") buckets.set(Number(value), count);
+    else if (kind === "stock") stock[value === "true" ? "inStock" : "outOfStock"] = count;
+    else {
+      const at = value.indexOf("=");
+      const name = value.slice(0, at);
+      options[name] = [...(options[name] ?? []), { value: value.slice(at + 1), count }];
+    }
+  }
+  return {
+    categories: top(lists.category),
+    priceBuckets: priceBuckets((i) => buckets.get(i) ?? 0),
+    inStock: stock,
+    options: Object.fromEntries(Object.entries(options).map(([name, values]) => [name, top(values)])),
+    tags: top(lists.tag),
+  };
+}
+
+const top = (counts: FacetCount[]) =>
+  counts
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, MAX_FACET_VALUES);
