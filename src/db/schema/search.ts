@@ -2,13 +2,13 @@ import { index, pgTable, text } from "drizzle-orm/pg-core";
 import type { ConstraintFields } from "./constraint-fields";
 
 /**
- * Every word of every product title, as the `simple` text search config splits
- * it: the Postgres search adapter corrects a shopper's unknown word to its
- * nearest words here (ts_stat over the products per query would be far too
- * slow). Written by the listing refresh in the same transaction as each product
- * write (catalog/listing.ts), so it is fresh without the worker. Words of
- * products renamed or deleted since stay: they correct to a word that then
- * matches nothing, which is harmless.
+ * Every word of active products' titles and descriptions (their search_vector's
+ * lexemes, up to 40 letters): the Postgres search adapter takes a word found here
+ * as typed and corrects any other to its nearest words here (ts_stat over the
+ * products per query would be far too slow). Written by the listing refresh in
+ * the same transaction as each product write (catalog/listing.ts), so it is
+ * fresh without the worker. Words of products renamed, hidden or deleted since
+ * stay: they correct to a word that then matches nothing, which is harmless.
  */
 export const searchTerms = pgTable("search_terms", { term: text("term").primaryKey() }, (t) => [
   // The nearest words to a typo: KNN ordering (`<->`), which only GiST serves, and without a similarity threshold.

@@ -42,9 +42,9 @@ export class PostgresSearch implements CatalogSearch {
 
   /**
    * The words as a tsquery: each word matches as a prefix ("iph" finds
-   * iPhone), and a word no title begins with also matches its nearest title
-   * words (search_terms) within a few edits ("iphnoe" finds iPhone). Every word
-   * must match. Null when q holds no word at all.
+   * iPhone), and a word no product's word begins with also matches its nearest
+   * known words (search_terms) within a few edits ("iphnoe" finds iPhone). Every
+   * word must match. Null when q holds no word at all.
    */
   private async tsquery(q: string): Promise<string | null> {
     const words = await this.db.execute<{ word: string; fixes: string[] }>(sql`
@@ -52,22 +52,19 @@ export class PostgresSearch implements CatalogSearch {
       from unnest(tsvector_to_array(to_tsvector('simple', ${q}))) as w(word)
       cross join lateral (select ${editsFor(sql`w.word`)} as edits) e
       left join lateral (
+        -- Every near word, not only the nearest: "pihone" is one edit from "phone" and two from "iphone".
         select array_agg(c.term order by c.term) as terms
         from (
-          select c.term, c.distance, min(c.distance) over () as best
-          from (
-            select t.term, least(
-              levenshtein_less_equal(t.term, w.word, e.edits),
-              -- A typo in a word not finished yet: "iphn" is one edit from "ipho", iPhone's start.
-              levenshtein_less_equal(left(t.term, length(w.word)), w.word, e.edits)
-            ) as distance
-            -- The nearest words by trigrams, on the GiST index (KNN needs no similarity threshold,
-            -- and "iphnoe" is only 0.27 similar to "iphone", under pg_trgm's default 0.3).
-            from (select s.term from search_terms s order by s.term <-> w.word limit ${CANDIDATES}) t
-          ) c
-          where c.distance <= e.edits
+          select t.term, least(
+            levenshtein_less_equal(t.term, w.word, e.edits),
+            -- A typo in a word not finished yet: "iphn" is one edit from "ipho", iPhone's start.
+            levenshtein_less_equal(left(t.term, length(w.word)), w.word, e.edits)
+          ) as distance
+          -- The nearest words by trigrams, on the GiST index (KNN needs no similarity threshold,
+          -- and "iphnoe" is only 0.27 similar to "iphone", under pg_trgm's default 0.3).
+          from (select s.term from search_terms s order by s.term <-> w.word limit ${CANDIDATES}) t
         ) c
-        where c.distance = c.best
+        where c.distance <= e.edits
       ) f on e.edits > 0 and not exists (
         -- A known word, or the start of one: taken as the shopper typed it.
         select 1 from search_terms k where k.term ~>=~ w.word and k.term ~<=~ (w.word || chr(1114111))
@@ -80,7 +77,7 @@ export class PostgresSearch implements CatalogSearch {
 /** How many of a word's nearest dictionary words are weighed against its edit distance. */
 const CANDIDATES = 12;
 
-/** The edits a word may be away from a title word: none under four letters (too many near misses), then one, then two (a swap of two letters is two). */
+/** The edits a word may be away from a known word: none under four letters (too many near misses), then one, then two (a swap of two letters is two). */
 const editsFor = (word: SQL) => sql`case when length(${word}) >= 5 then 2 when length(${word}) = 4 then 1 else 0 end`;
 
 /** A lexeme quoted for tsquery input: taken as it is, never parsed as operators. */
