@@ -59,6 +59,7 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
     started.push(database);
     const kv = await createStore(config, log, opts.requireRedis ?? true);
     const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dir: config.MAIL_DIR, log });
+    const cache = new Cache(kv, log, config.CACHE_TTL_SECONDS);
     return {
       config,
       log,
@@ -66,10 +67,10 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
       database,
       embedded,
       kv,
-      cache: new Cache(kv, log, config.CACHE_TTL_SECONDS),
+      cache,
       limiter: new RateLimiter(kv, config.API_RATE_LIMIT_PER_MINUTE),
       mailer,
-      search: createCatalogSearch({ config, db: database.db }),
+      search: createCatalogSearch({ config, db: database.db, cache }),
       modes: {
         database: embedded ? describeEmbedded(embedded) : where.toLowerCase(),
         redis: config.REDIS_URL ? `redis at ${new URL(config.REDIS_URL).host}` : "in-process store (REDIS_URL unset)",
