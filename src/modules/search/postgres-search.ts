@@ -16,9 +16,9 @@ import { MAX_FACET_VALUES, PRICE_BUCKET_EDGES, priceBuckets } from "./facets";
 /**
  * Search on Postgres alone: the products table is the index (its generated,
  * weighted `search_vector`: title over description), so there is nothing to
- * apply and it is as fresh as the database. Two statements: the shopper's words
- * with their corrections, then the ranked page and its facets (in a transaction
- * of its own, for a planner setting).
+ * apply and it is as fresh as the database. Two statements in a transaction
+ * of their own (for its settings): the shopper's words with their corrections,
+ * then the ranked page and its facets.
  */
 export class PostgresSearch implements CatalogSearch {
   readonly name = "postgres";
@@ -39,19 +39,28 @@ export class PostgresSearch implements CatalogSearch {
     return this.cache.wrap(`search:${key}`, { tags: [PRODUCT_LISTS_TAG] }, () => this.answer(request));
   }
 
-  private async answer(request: SearchRequest): Promise<SearchAnswer> {
-    const query = await this.tsquery(request.q);
-    const facets = request.facets ?? true;
-    if (query === null) return { ids: [], more: false, facets: facetsOf([]) };
-    const [row] = await this.db.transaction(async (tx) => {
-      // Postgres prices `@@` per row far below its cost, so it would rather read every product than
-      // the GIN index once a word matches a few percent of them: a seq scan ran 3-5 times slower
-      // than the index on 50,000 products, even where the word matched 30% of them.
-      await tx.execute(sql`set local enable_seqscan = off`);
-      return tx.execute<{ ids: string[]; facets: FacetRow[] | null }>(matchStatement(query, request, facets));
+  private answer(request: SearchRequest): Promise<SearchAnswer> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`
+        select
+          -- Postgres prices \`@@\` per row far below its cost, so it would rather read every product than
+          -- the GIN index once a word matches a few percent of them: a seq scan ran 3-5 times slower
+          -- than the index on 50,000 products, even where the word matched 30% of them.
+          set_config('enable_seqscan', 'off', true),
+          -- "iphnoe" is only 0.27 similar to "iphone": under pg_trgm's default of 0.3.
+          set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY)}, true)`);
+      const query = await tsqueryOf(tx, request.q);
+      if (query === null) return { ids: [], more: false, facets: facetsOf([]) };
+      const [row] = await tx.execute<{ ids: string[]; facets: FacetRow[] | null }>(
+        matchStatement(query, request, request.facets ?? true),
+      );
+      const ids = row?.ids ?? [];
+      return {
+        ids: ids.slice(0, request.limit),
+        more: ids.length > request.limit,
+        facets: facetsOf(row?.facets ?? []),
+      };
     });
-    const ids = row?.ids ?? [];
-    return { ids: ids.slice(0, request.limit), more: ids.length > request.limit, facets: facetsOf(row?.facets ?? []) };
   }
 
   /** The products table is this engine's index: nothing to apply. */
@@ -60,44 +69,57 @@ export class PostgresSearch implements CatalogSearch {
   async health(): Promise<{ status: "ok" }> {
     return { status: "ok" };
   }
+}
 
-  /**
-   * The words as a tsquery: each word matches as a prefix ("iph" finds
-   * iPhone), and a word no product's word begins with also matches its nearest
-   * known words (search_terms) within a few edits ("iphnoe" finds iPhone). Every
-   * word must match. Null when q holds no word at all.
-   */
-  private async tsquery(q: string): Promise<string | null> {
-    const words = await this.db.execute<{ word: string; fixes: string[] }>(sql`
-      select w.word, coalesce(f.terms, '{}') as fixes
-      from unnest(tsvector_to_array(to_tsvector('simple', ${q}))) as w(word)
-      cross join lateral (select ${editsFor(sql`w.word`)} as edits) e
-      left join lateral (
-        -- Every near word, not only the nearest: "pihone" is one edit from "phone" and two from "iphone".
-        select array_agg(c.term order by c.term) as terms
-        from (
-          select t.term, least(
-            levenshtein_less_equal(t.term, w.word, e.edits),
+/**
+ * The words as a tsquery: each word matches as a prefix ("iph" finds iPhone),
+ * and a word no product's word begins with also matches its nearest known
+ * words (search_terms) within a few edits ("iphnoe" finds iPhone). Every word
+ * must match. Null when q holds no word at all.
+ */
+async function tsqueryOf(db: Db, q: string): Promise<string | null> {
+  const words = await db.execute<{ word: string; fixes: string[] }>(sql`
+    select w.word, coalesce(f.terms, '{}') as fixes
+    from unnest(tsvector_to_array(to_tsvector('simple', ${q}))) as w(word)
+    cross join lateral (select ${editsFor(sql`w.word`)} as edits) e
+    left join lateral (
+      -- Every near word, not only the nearest: "pihone" is one edit from "phone" and two from "iphone".
+      select array_agg(c.term order by c.term) as terms
+      from (
+        select c.term from (
+          select s.term, least(
+            levenshtein_less_equal(s.term, w.word, e.edits),
             -- A typo in a word not finished yet: "iphn" is one edit from "ipho", iPhone's start.
-            levenshtein_less_equal(left(t.term, length(w.word)), w.word, e.edits)
+            levenshtein_less_equal(left(s.term, length(w.word)), w.word, e.edits)
           ) as distance
-          -- The nearest words by trigrams, on the GiST index (KNN needs no similarity threshold,
-          -- and "iphnoe" is only 0.27 similar to "iphone", under pg_trgm's default 0.3).
-          from (select s.term from search_terms s order by s.term <-> w.word limit ${CANDIDATES}) t
+          from search_terms s
+          -- Checked before the index is read (a one-time filter): a known word, or the start of one,
+          -- is taken as the shopper typed it.
+          where e.edits > 0
+            and not exists (
+              select 1 from search_terms k where k.term ~>=~ w.word and k.term ~<=~ (w.word || chr(1114111))
+            )
+            and s.term % w.word
         ) c
         -- The shorter word sets the budget: "camrea" is two edits from "care", which is too short for two.
         where c.distance <= least(e.edits, ${editsFor(sql`c.term`)})
-      ) f on e.edits > 0 and not exists (
-        -- A known word, or the start of one: taken as the shopper typed it.
-        select 1 from search_terms k where k.term ~>=~ w.word and k.term ~<=~ (w.word || chr(1114111))
-      )`);
-    if (words.length === 0) return null;
-    return words.map((w) => `(${[`${lexeme(w.word)}:*`, ...w.fixes.map(lexeme)].join(" | ")})`).join(" & ");
-  }
+        order by c.distance, c.term
+        limit ${MAX_FIXES}
+      ) c
+    ) f on true`);
+  if (words.length === 0) return null;
+  return words.map((w) => `(${[`${lexeme(w.word)}:*`, ...w.fixes.map(lexeme)].join(" | ")})`).join(" & ");
 }
 
-/** How many of a word's nearest dictionary words are weighed against its edit distance. */
-const CANDIDATES = 12;
+/**
+ * The trigram similarity a word must have to be weighed as a correction: low
+ * enough for two edits in a five-letter word ("shrit" and "shirt" share 2 of 10
+ * trigrams), the edit distance deciding after.
+ */
+const SIMILARITY = 0.19;
+
+/** At most this many corrections per word, the nearest first. */
+const MAX_FIXES = 8;
 
 /** The edits a word may be away from a known word: none under four letters (too many near misses), then one, then two (a swap of two letters is two). */
 const editsFor = (word: SQL) => sql`case when length(${word}) >= 5 then 2 when length(${word}) = 4 then 1 else 0 end`;
