@@ -112,6 +112,10 @@ CREATE TABLE "variants" (
 	CONSTRAINT "variants_metadata_object" CHECK (jsonb_typeof("variants"."metadata") = 'object')
 );
 --> statement-breakpoint
+CREATE TABLE "search_terms" (
+	"term" text PRIMARY KEY NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "collection_products" ADD CONSTRAINT "collection_products_collection_id_collections_id_fk" FOREIGN KEY ("collection_id") REFERENCES "public"."collections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "collection_products" ADD CONSTRAINT "collection_products_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "public"."products"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "inventory_ledger" ADD CONSTRAINT "inventory_ledger_variant_id_variants_id_fk" FOREIGN KEY ("variant_id") REFERENCES "public"."variants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -123,8 +127,10 @@ ALTER TABLE "variants" ADD CONSTRAINT "variants_product_id_products_id_fk" FOREI
 CREATE INDEX "collection_products_product_idx" ON "collection_products" USING btree ("product_id");--> statement-breakpoint
 CREATE INDEX "collection_products_position_idx" ON "collection_products" USING btree ("collection_id","position","product_id");--> statement-breakpoint
 CREATE INDEX "collections_position_idx" ON "collections" USING btree ("position","title","id");--> statement-breakpoint
+CREATE INDEX "collections_created_idx" ON "collections" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "inventory_ledger_variant_idx" ON "inventory_ledger" USING btree ("variant_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "inventory_levels_available_idx" ON "inventory_levels" USING btree (("on_hand" - "reserved"),"variant_id");--> statement-breakpoint
+CREATE INDEX "inventory_levels_low_stock_idx" ON "inventory_levels" USING btree ("variant_id") WHERE low_stock_threshold > 0 and (on_hand - reserved) <= low_stock_threshold;--> statement-breakpoint
 CREATE INDEX "product_images_product_position_idx" ON "product_images" USING btree ("product_id","position","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "product_options_product_name_unique" ON "product_options" USING btree ("product_id",lower("name"));--> statement-breakpoint
 CREATE INDEX "products_created_idx" ON "products" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
@@ -141,4 +147,6 @@ CREATE INDEX "products_search_vector_idx" ON "products" USING gin ("search_vecto
 CREATE INDEX "products_title_trgm_idx" ON "products" USING gin (lower("title") gin_trgm_ops);--> statement-breakpoint
 CREATE UNIQUE INDEX "variants_product_options_unique" ON "variants" USING btree ("product_id","options");--> statement-breakpoint
 CREATE INDEX "variants_product_position_idx" ON "variants" USING btree ("product_id","position","id");--> statement-breakpoint
-CREATE INDEX "variants_product_price_idx" ON "variants" USING btree ("product_id","price");
+CREATE INDEX "variants_product_price_idx" ON "variants" USING btree ("product_id","price");--> statement-breakpoint
+CREATE INDEX "search_terms_trgm_idx" ON "search_terms" USING gin ("term" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "search_terms_prefix_idx" ON "search_terms" USING btree ("term" text_pattern_ops);

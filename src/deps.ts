@@ -5,12 +5,14 @@ import { migrateDatabase, probeDatabase } from "./db/migrate";
 import type { WorkerDeps } from "./jobs/runner";
 import { BootError, bootStep } from "./lib/boot-error";
 import { Cache } from "./lib/cache";
+import type { CatalogSearch } from "./lib/catalog-search";
 import { type Ctx, systemContext } from "./lib/context";
 import { withDeadline } from "./lib/deadline";
 import { type KeyValueStore, MemoryStore, RedisStore } from "./lib/kv";
 import type { Logger } from "./lib/logger";
 import { createMailer, type Mailer } from "./lib/mailer";
 import { RateLimiter } from "./lib/rate-limit";
+import { createCatalogSearch } from "./modules/search/adapters";
 
 /** The long-lived things, built once per process (architecture.md "Layout"). */
 export interface Deps {
@@ -23,6 +25,7 @@ export interface Deps {
   cache: Cache;
   limiter: RateLimiter;
   mailer: Mailer;
+  search: CatalogSearch;
   /** One line per part saying what is in use, for the boot log and /ready. */
   modes: Record<"database" | "redis" | "search" | "payments" | "mail", string>;
 }
@@ -56,6 +59,7 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
     started.push(database);
     const kv = await createStore(config, log, opts.requireRedis ?? true);
     const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dir: config.MAIL_DIR, log });
+    const cache = new Cache(kv, log, config.CACHE_TTL_SECONDS);
     return {
       config,
       log,
@@ -63,9 +67,10 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
       database,
       embedded,
       kv,
-      cache: new Cache(kv, log, config.CACHE_TTL_SECONDS),
+      cache,
       limiter: new RateLimiter(kv, config.API_RATE_LIMIT_PER_MINUTE),
       mailer,
+      search: createCatalogSearch({ config, db: database.db, cache }),
       modes: {
         database: embedded ? describeEmbedded(embedded) : where.toLowerCase(),
         redis: config.REDIS_URL ? `redis at ${new URL(config.REDIS_URL).host}` : "in-process store (REDIS_URL unset)",
@@ -95,7 +100,11 @@ export const workerDeps = (deps: Deps): WorkerDeps => ({
 
 /** The context of work nobody requested over HTTP, on these deps. */
 export const systemCtx = (deps: Deps, name: string, requestId?: string): Ctx =>
-  systemContext({ db: deps.database.db, cache: deps.cache, log: deps.log, limiter: deps.limiter }, name, requestId);
+  systemContext(
+    { db: deps.database.db, cache: deps.cache, log: deps.log, limiter: deps.limiter, search: deps.search },
+    name,
+    requestId,
+  );
 
 /** Closes pools first and stops the embedded Postgres last. */
 export async function closeDeps(deps: Deps): Promise<void> {

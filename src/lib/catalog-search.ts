@@ -28,6 +28,8 @@ export interface SearchRequest {
   limit: number;
   /** 1-based; engines page by number, and the module turns it into an opaque cursor. */
   page: number;
+  /** False: the caller shows no facets, so an engine may skip counting them (and answer empty ones). Default true. */
+  facets?: boolean;
 }
 
 export interface FacetCount {

@@ -9,7 +9,7 @@ import { Text } from "./text";
 
 // Decimal digits only: Number() would also read `0x10`, `1e1`, ` 5` and `5.0`. tRPC sends a number, which passes as it is.
 const DIGITS = /^[0-9]{1,15}$/;
-const fromDigits = (v: unknown) => (typeof v === "string" && DIGITS.test(v) ? Number(v) : v);
+export const fromDigits = (v: unknown) => (typeof v === "string" && DIGITS.test(v) ? Number(v) : v);
 
 /** `limit` (1-100, default 20) and `cursor`. */
 export const PageQuery = z.object({

@@ -184,7 +184,11 @@ export const collections = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("collections_position_idx").on(t.position, t.title, t.id)],
+  (t) => [
+    index("collections_position_idx").on(t.position, t.title, t.id),
+    // The admin list, newest first.
+    index("collections_created_idx").on(t.createdAt.desc(), t.id.desc()),
+  ],
 );
 
 export const collectionProducts = pgTable(
@@ -222,6 +226,10 @@ export const inventoryLevels = pgTable(
     check("inventory_levels_reserved_within_on_hand", sql`${t.reserved} >= 0 and ${t.reserved} <= ${t.onHand}`),
     check("inventory_levels_threshold_not_negative", sql`${t.lowStockThreshold} >= 0`),
     index("inventory_levels_available_idx").on(sql`(${t.onHand} - ${t.reserved})`, t.variantId),
+    // The admin's `lowStock=true`: few rows, which a scan of every level would look for.
+    index("inventory_levels_low_stock_idx")
+      .on(t.variantId)
+      .where(sql`low_stock_threshold > 0 and (on_hand - reserved) <= low_stock_threshold`),
   ],
 );
 

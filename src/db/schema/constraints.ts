@@ -3,6 +3,7 @@ import { apiKeysConstraints } from "./api-keys";
 import { catalogConstraints } from "./catalog";
 import type { ConstraintFields } from "./constraint-fields";
 import { identityConstraints } from "./identity";
+import { searchConstraints } from "./search";
 
 /** Every table's constraint map; a new schema file adds its own here (constraints.test.ts fails until it does). */
 export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
@@ -10,6 +11,7 @@ export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
   ...addressesConstraints,
   ...apiKeysConstraints,
   ...catalogConstraints,
+  ...searchConstraints,
 ];
 
 const fieldByName = new Map(CONSTRAINT_MAPS.flatMap(({ fields }) => Object.entries(fields)));

@@ -4,3 +4,4 @@ export * from "./api-keys";
 export * from "./catalog";
 export * from "./idempotency";
 export * from "./identity";
+export * from "./search";

@@ -34,6 +34,13 @@ export async function productsChangedInTx(
     select unnest(${sql.param(ids)}::uuid[]), now()
     on conflict (product_id) do update set changed_at = excluded.changed_at`);
   await enqueue(tx, syncSearchIndexJob, {}, { jobKey: syncSearchIndexJob.name });
+  // The Postgres search's dictionary of words (db/schema/search.ts), fresh without the worker.
+  await tx.db.execute(sql`
+    insert into search_terms (term)
+    select distinct w.term
+    from products p, unnest(tsvector_to_array(p.search_vector)) as w(term)
+    where p.id = any(${sql.param(ids)}::uuid[]) and p.status = 'active' and length(w.term) <= 40
+    on conflict do nothing`);
   const lists = !change.stockOnly || relisted.length > 0;
   tx.afterCommit(() => tx.cache.invalidateTags([...ids.map(productTag), ...(lists ? [PRODUCT_LISTS_TAG] : [])]));
 }

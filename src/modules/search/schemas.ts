@@ -1,0 +1,163 @@
+import { z } from "@hono/zod-openapi";
+import { fromDigits, PageQuery } from "../../lib/pagination";
+import { Line, Text } from "../../lib/text";
+import { Currency, ProductCard } from "../catalog/schemas";
+
+/** The deepest page a search walks to: past it, a shopper refines the query instead (and no engine sorts 50,000 hits). */
+export const MAX_PAGE = 500;
+
+const SORTS = ["relevance", "newest", "price_asc", "price_desc", "title"] as const;
+
+/** `true`/`false` in a query string; tRPC sends a boolean, which passes as it is. */
+const Flag = z.preprocess<unknown, z.ZodBoolean, boolean>(
+  (v: unknown) => (v === "true" ? true : v === "false" ? false : v),
+  z.boolean({ error: "true or false" }),
+);
+
+/** An integer in decimal digits in a query string, or a number over tRPC. */
+const Int = (min: number, max: number) =>
+  z.preprocess<unknown, z.ZodNumber, number>(
+    fromDigits,
+    z
+      .number({ error: (iss) => (iss.code === "invalid_type" ? "An integer in decimal digits" : undefined) })
+      .int()
+      .min(min)
+      .max(max),
+  );
+
+const Price = Int(0, 2_147_483_647);
+
+const OptionName = Line.min(1)
+  .max(100)
+  .refine((name) => !name.includes("="), "Must not contain =")
+  .transform((name) => name.toLowerCase());
+const OptionValue = Line.min(1)
+  .max(200)
+  .transform((value) => value.toLowerCase());
+
+/** Option name to value, case-insensitive: every pair must match a variant's option. */
+const Options = z
+  .record(OptionName, OptionValue)
+  .refine((options) => Object.keys(options).length <= 10, "At most 10 options")
+  .openapi({ example: { size: "m" } });
+
+/** What both transports share; only the option filter's spelling differs between them. */
+const searchFields = {
+  q: Line.min(1)
+    .max(200)
+    .openapi({ description: "The shopper's words: typos and unfinished words are fine", example: "iphnoe" }),
+  categoryId: z.uuid().optional().openapi({ description: "This category and its descendants" }),
+  collectionId: z.uuid().optional(),
+  tag: Text.min(1).max(100).optional(),
+  minPrice: Price.optional().openapi({
+    description: "Inclusive, in minor units, on any variant's price",
+    example: 1000,
+  }),
+  maxPrice: Price.optional().openapi({
+    description: "Inclusive, in minor units, on any variant's price",
+    example: 4999,
+  }),
+  inStock: Flag.optional().openapi({ description: "Only products that can (true) or cannot (false) be bought now" }),
+  sort: z.enum(SORTS).default("relevance").openapi({ description: "`relevance` puts title matches first" }),
+  page: Int(1, MAX_PAGE)
+    .optional()
+    .openapi({ description: `1-based, up to ${MAX_PAGE}: for a UI that shows page numbers (or pass \`cursor\`)` }),
+  cursor: PageQuery.shape.cursor,
+  limit: PageQuery.shape.limit,
+  facets: Flag.default(true).openapi({ description: "Count facets over every match (false: `facets` is null)" }),
+};
+
+/** A search as tRPC and the service take it. */
+export const SearchProductsInput = z.strictObject({
+  ...searchFields,
+  options: Options.optional().openapi({ description: 'Option name to value, e.g. `{ size: "m" }`' }),
+});
+export type SearchProductsInput = z.output<typeof SearchProductsInput>;
+
+const OPTION_PARAM = /^option\.(.+)$/s;
+
+/**
+ * The same over REST: options as a family of query parameters, `option.size=m`
+ * (api.md), documented by one example. Any other unknown parameter is ignored,
+ * as query strings carry cache busters and tracking tags.
+ */
+export const SearchProductsQuery = z
+  .object({
+    ...searchFields,
+    "option.size": z.string().optional().openapi({
+      description:
+        "An option filter: any `option.<name>=<value>` works the same (`option.color=red`), case-insensitive",
+      example: "m",
+    }),
+  })
+  .catchall(z.unknown())
+  .transform((query, ctx): SearchProductsInput => {
+    const { q, categoryId, collectionId, tag, minPrice, maxPrice, inStock, sort, page, cursor, limit, facets } = query;
+    const pairs = Object.entries(query).flatMap(([key, value]) => {
+      const name = OPTION_PARAM.exec(key)?.[1];
+      return name === undefined ? [] : [[name, value] as const];
+    });
+    const options = Options.safeParse(Object.fromEntries(pairs));
+    if (!options.success) {
+      for (const issue of options.error.issues) {
+        const name = issue.path[0];
+        ctx.addIssue({
+          code: "custom",
+          message: issue.message,
+          path: name === undefined ? [] : [`option.${String(name)}`],
+        });
+      }
+      return z.NEVER;
+    }
+    return {
+      q,
+      sort,
+      limit,
+      facets,
+      ...(categoryId !== undefined && { categoryId }),
+      ...(collectionId !== undefined && { collectionId }),
+      ...(tag !== undefined && { tag }),
+      ...(minPrice !== undefined && { minPrice }),
+      ...(maxPrice !== undefined && { maxPrice }),
+      ...(inStock !== undefined && { inStock }),
+      ...(page !== undefined && { page }),
+      ...(cursor !== undefined && { cursor }),
+      ...(pairs.length > 0 && { options: options.data }),
+    };
+  });
+
+const FacetCount = z.object({ value: z.string(), count: z.number().int().min(0) }).openapi("FacetCount");
+
+export const SearchFacets = z
+  .object({
+    categories: z.array(FacetCount).openapi({
+      description: "Category ids; a product counts under its category and each ancestor",
+    }),
+    priceBuckets: z
+      .array(
+        z.object({
+          min: z.number().int().min(0).openapi({ description: "Inclusive, in minor units" }),
+          max: z.number().int().min(0).nullable().openapi({ description: "Inclusive; null for the open top bucket" }),
+          currency: Currency,
+          count: z.number().int().min(0),
+        }),
+      )
+      .openapi({ description: "On each product's lowest price; every bucket, empty ones too" }),
+    inStock: z.object({ inStock: z.number().int().min(0), outOfStock: z.number().int().min(0) }),
+    options: z.record(z.string(), z.array(FacetCount)).openapi({
+      description: "Option name (lower case) to its values' counts",
+      example: { size: [{ value: "m", count: 3 }] },
+    }),
+    tags: z.array(FacetCount),
+  })
+  .openapi("SearchFacets", { description: "Counts over every match, not only this page, with the filters as given" });
+export type SearchFacets = z.infer<typeof SearchFacets>;
+
+export const SearchResult = z
+  .object({
+    items: z.array(ProductCard).openapi({ description: "Best match first (or in the order `sort` asks)" }),
+    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last" }),
+    facets: SearchFacets.nullable().openapi({ description: "Null when `facets=false`" }),
+  })
+  .openapi("SearchResult");
+export type SearchResult = z.infer<typeof SearchResult>;
