@@ -18,7 +18,7 @@ import { problem, problemHeaders } from "./rest/problem";
 import { type TrpcCtx, trpcContext } from "./trpc/context";
 import { appRouter } from "./trpc/router";
 
-export type AppDeps = Pick<Deps, "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "modes"> & {
+export type AppDeps = Pick<Deps, "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "search" | "modes"> & {
   workerStatus: () => CheckStatus;
 };
 

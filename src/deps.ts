@@ -5,12 +5,14 @@ import { migrateDatabase, probeDatabase } from "./db/migrate";
 import type { WorkerDeps } from "./jobs/runner";
 import { BootError, bootStep } from "./lib/boot-error";
 import { Cache } from "./lib/cache";
+import type { CatalogSearch } from "./lib/catalog-search";
 import { type Ctx, systemContext } from "./lib/context";
 import { withDeadline } from "./lib/deadline";
 import { type KeyValueStore, MemoryStore, RedisStore } from "./lib/kv";
 import type { Logger } from "./lib/logger";
 import { createMailer, type Mailer } from "./lib/mailer";
 import { RateLimiter } from "./lib/rate-limit";
+import { createCatalogSearch } from "./modules/search/adapters";
 
 /** The long-lived things, built once per process (architecture.md "Layout"). */
 export interface Deps {
@@ -23,6 +25,7 @@ export interface Deps {
   cache: Cache;
   limiter: RateLimiter;
   mailer: Mailer;
+  search: CatalogSearch;
   /** One line per part saying what is in use, for the boot log and /ready. */
   modes: Record<"database" | "redis" | "search" | "payments" | "mail", string>;
 }
@@ -66,6 +69,7 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
       cache: new Cache(kv, log, config.CACHE_TTL_SECONDS),
       limiter: new RateLimiter(kv, config.API_RATE_LIMIT_PER_MINUTE),
       mailer,
+      search: createCatalogSearch(config, database.db, log),
       modes: {
         database: embedded ? describeEmbedded(embedded) : where.toLowerCase(),
         redis: config.REDIS_URL ? `redis at ${new URL(config.REDIS_URL).host}` : "in-process store (REDIS_URL unset)",
@@ -95,7 +99,11 @@ export const workerDeps = (deps: Deps): WorkerDeps => ({
 
 /** The context of work nobody requested over HTTP, on these deps. */
 export const systemCtx = (deps: Deps, name: string, requestId?: string): Ctx =>
-  systemContext({ db: deps.database.db, cache: deps.cache, log: deps.log, limiter: deps.limiter }, name, requestId);
+  systemContext(
+    { db: deps.database.db, cache: deps.cache, log: deps.log, limiter: deps.limiter, search: deps.search },
+    name,
+    requestId,
+  );
 
 /** Closes pools first and stops the embedded Postgres last. */
 export async function closeDeps(deps: Deps): Promise<void> {

@@ -25,7 +25,7 @@ export const secureCookies = (config: Config) => config.NODE_ENV === "production
  * request's logger are made when first used.
  */
 export function requestContext(
-  deps: Pick<Deps, "config" | "log" | "database" | "kv" | "cache" | "limiter">,
+  deps: Pick<Deps, "config" | "log" | "database" | "kv" | "cache" | "limiter" | "search">,
 ): MiddlewareHandler<RestEnv> {
   const secure = secureCookies(deps.config);
   const allowedOrigins = new Set(
@@ -67,6 +67,7 @@ export function requestContext(
       db: deps.database.db,
       cache: deps.cache,
       limiter: deps.limiter,
+      search: deps.search,
       requestId,
       actor,
       ...(auth.prepaidHit && { prepaidHit: auth.prepaidHit }),

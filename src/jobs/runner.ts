@@ -2,6 +2,7 @@ import { type Runner, run, runOnce, type TaskList } from "graphile-worker";
 import pg from "pg";
 import type { Db } from "../db/client";
 import type { Cache } from "../lib/cache";
+import type { CatalogSearch } from "../lib/catalog-search";
 import { systemContext } from "../lib/context";
 import type { Logger } from "../lib/logger";
 import type { RateLimiter } from "../lib/rate-limit";
@@ -14,6 +15,7 @@ export interface WorkerDeps extends TaskEnv {
   db: Db;
   cache: Cache;
   limiter: RateLimiter;
+  search: CatalogSearch;
   log: Logger;
 }
 

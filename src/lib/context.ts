@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import type { Cache } from "./cache";
+import type { CatalogSearch } from "./catalog-search";
 import type { Logger } from "./logger";
 import type { PrepaidHit, RateLimiter } from "./rate-limit";
 
@@ -39,13 +40,15 @@ export interface Ctx {
   /** The client's address, for rate limits; null when unknown (in-process calls). */
   ip: string | null;
   limiter: RateLimiter;
+  /** The search engine in use (src/modules/search/adapters.ts). */
+  search: CatalogSearch;
   /** The per-caller limit, when authentication already counted it for this request. */
   prepaidHit?: PrepaidHit;
 }
 
 /** The context of work nobody requested over HTTP: jobs, seeds, scripts. */
 export function systemContext(
-  parts: Pick<Ctx, "db" | "cache" | "log" | "limiter">,
+  parts: Pick<Ctx, "db" | "cache" | "log" | "limiter" | "search">,
   name: string,
   requestId = name,
 ): Ctx {
