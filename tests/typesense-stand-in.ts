@@ -1,3 +1,4 @@
+import { afterAll } from "bun:test";
 import type { Server } from "bun";
 
 // A local stand-in for the Typesense endpoints Cartwright uses (architecture.md "Tests"): the real
@@ -542,4 +543,12 @@ function textScore(doc: Doc, fields: string[], words: string[]): number {
     score += fields.length - at;
   }
   return score;
+}
+
+/** A stand-in for this test file, stopped after it, and the env that points an app at it. */
+export function useTypesenseStandIn(): { standIn: TypesenseStandIn; env: Record<string, string> } {
+  const standIn = new TypesenseStandIn();
+  const url = standIn.start();
+  afterAll(() => standIn.stop());
+  return { standIn, env: { TYPESENSE_URL: url, TYPESENSE_API_KEY: STAND_IN_API_KEY } };
 }

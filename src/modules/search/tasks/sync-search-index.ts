@@ -18,7 +18,8 @@ export const SYNC_BATCH = 500;
 export async function syncSearchIndex(ctx: Ctx): Promise<number> {
   let sent = 0;
   for (;;) {
-    // changed_at as text: microseconds survive the round trip (a JS Date keeps milliseconds only).
+    // changed_at as text, both ways: microseconds survive (a JS Date keeps milliseconds), and postgres.js
+    // binds a text[] where it cannot bind a timestamptz[].
     const batch = await ctx.db.execute<{ product_id: string; changed_at: string }>(sql`
       select product_id, changed_at::text as changed_at from product_changes
       order by changed_at, product_id limit ${SYNC_BATCH}`);
@@ -27,8 +28,8 @@ export async function syncSearchIndex(ctx: Ctx): Promise<number> {
     await ctx.search.apply(await loadDocuments(ctx.db, ids));
     await ctx.db.execute(sql`
       delete from product_changes pc
-      using unnest(${sql.param(ids)}::uuid[], ${sql.param(batch.map((r) => r.changed_at))}::timestamptz[]) as seen(id, at)
-      where pc.product_id = seen.id and pc.changed_at = seen.at`);
+      using unnest(${sql.param(ids)}::uuid[], ${sql.param(batch.map((r) => r.changed_at))}::text[]) as seen(id, at)
+      where pc.product_id = seen.id and pc.changed_at = seen.at::timestamptz`);
     sent += batch.length;
     if (batch.length < SYNC_BATCH) return sent;
   }
