@@ -18,7 +18,10 @@ import { problem, problemHeaders } from "./rest/problem";
 import { type TrpcCtx, trpcContext } from "./trpc/context";
 import { appRouter } from "./trpc/router";
 
-export type AppDeps = Pick<Deps, "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "search" | "modes"> & {
+export type AppDeps = Pick<
+  Deps,
+  "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "search" | "modes"
+> & {
   workerStatus: () => CheckStatus;
 };
 

@@ -105,7 +105,7 @@ describe("index updates (Typesense stand-in)", () => {
   });
 
   test("the job empties the queue", async () => {
-    expect(await t.sql`select product_id from product_changes`).toEqual([]);
+    expect((await t.sql`select product_id from product_changes`).length).toBe(0);
   });
 
   test("drafts are never indexed", () => {
