@@ -19,7 +19,7 @@ export interface ReindexResult {
 export async function reindexTypesense(
   db: Db,
   typesense: TypesenseSearch,
-  onProgress: (done: number, total: number) => void = () => {},
+  onProgress: (done: number, total: number) => void | Promise<void> = () => {},
   batch = 500,
 ): Promise<ReindexResult> {
   const { client, alias, buildingAlias } = typesense;
@@ -30,14 +30,14 @@ export async function reindexTypesense(
     await client.aliases().upsert(buildingAlias, { collection_name: collection });
     let indexed = 0;
     let after: string | null = null;
-    onProgress(0, total);
+    await onProgress(0, total);
     for (;;) {
       const upserted = await activeDocumentsAfter(db, after, batch);
       if (upserted.length === 0) break;
       await typesense.applyTo(collection, { upserted, removed: [] });
       indexed += upserted.length;
       after = upserted.at(-1)?.id ?? null;
-      onProgress(indexed, Math.max(total, indexed));
+      await onProgress(indexed, Math.max(total, indexed));
     }
     const previous = await typesense.aliasTarget(alias);
     await client.aliases().upsert(alias, { collection_name: collection });
