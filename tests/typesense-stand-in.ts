@@ -262,7 +262,8 @@ export class TypesenseStandIn {
       }
     }
     for (const w of split(p.query_by_weights ?? "")) {
-      if (!/^\d+$/.test(w)) throw new Refusal(400, "`query_by_weights` must be integers.");
+      if (!/^\d+$/.test(w) || Number(w) > 127)
+        throw new Refusal(400, "`query_by_weights` must be integers from 0 to 127.");
     }
     for (const n of split(p.num_typos ?? "")) {
       if (!/^[012]$/.test(n)) throw new Refusal(400, "`num_typos` must be 0, 1 or 2.");
@@ -506,6 +507,7 @@ function compileFacets(schema: CollectionSchema, facetBy: string | undefined): F
       };
     }
     if (!NUMERIC.has(f.type)) throw new Refusal(400, `Range facet on the non-numeric field \`${name}\`.`);
+    if (f.sort === false) throw new Refusal(400, `Faceting by range needs \`sort\` enabled on \`${name}\`.`);
     const buckets = splitTop(ranges, ",").map((r) => {
       const b = r.trim().match(/^([A-Za-z0-9]+):\[\s*(-?\d+)?\s*,\s*(-?\d+)?\s*\]$/);
       if (!b || (b[2] === undefined && b[3] === undefined)) {
