@@ -178,7 +178,13 @@ export class TypesenseSearch implements CatalogSearch {
 
   async apply(change: { upserted: SearchDocument[]; removed: string[] }): Promise<void> {
     await this.ensureCollection();
-    for (const target of await this.writeTargets()) await this.applyTo(target, change);
+    try {
+      for (const target of await this.writeTargets()) await this.applyTo(target, change);
+    } catch (err) {
+      // The alias or its collection went away (dropped by hand): the job's retry makes them again.
+      if (err instanceof Errors.ObjectNotFound) this.ready = null;
+      throw err;
+    }
   }
 
   async health(): Promise<{ status: "ok" | "degraded" | "down"; detail?: string }> {

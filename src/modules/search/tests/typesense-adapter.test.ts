@@ -7,6 +7,7 @@ import type { SearchRequest } from "../../../lib/catalog-search";
 import { newId } from "../../../lib/ids";
 import { inTransaction } from "../../../lib/transaction";
 import { productsChangedInTx } from "../../catalog/service";
+import { syncSearchIndex } from "../tasks/sync-search-index";
 import { NotExpressible, TypesenseSearch } from "../typesense-search";
 
 const { standIn, env } = useTypesenseStandIn();
@@ -248,5 +249,20 @@ describe("searches (Typesense stand-in)", () => {
 
   test("the stand-in refused nothing we sent", () => {
     expect(standIn.received.refused).toEqual([]);
+  });
+});
+
+describe("a live collection dropped by hand (Typesense stand-in)", () => {
+  test("the failed update is retried into a new collection behind the alias", async () => {
+    // This adapter has seen the collection already: it does not look for it again before each update.
+    await typesense.apply({ upserted: [], removed: [] });
+    const p = await makeProduct(t, { title: "Phoenix Shirt" });
+    const target = standIn.aliases.get("products") as string;
+    standIn.collections.delete(target);
+    standIn.aliases.delete("products");
+    const ctx = { ...t.ctx(), search: typesense };
+    await expect(syncSearchIndex(ctx)).rejects.toThrow();
+    await syncSearchIndex(ctx);
+    expect(standIn.collection("products")?.docs.has(p.id)).toBe(true);
   });
 });
