@@ -1,4 +1,5 @@
 import type { CatalogSearch, SearchAnswer, SearchRequest } from "../../lib/catalog-search";
+import { withDeadline } from "../../lib/deadline";
 import type { Logger } from "../../lib/logger";
 import { describeFailure, NotExpressible } from "./typesense-search";
 
@@ -50,13 +51,21 @@ export class FallbackSearch implements CatalogSearch {
 
   async health(): Promise<{ status: "ok" | "degraded" | "down"; detail?: string }> {
     if (!this.away) {
-      const h = await this.primary.health();
+      // A readiness probe waits for Postgres 1.5 s at most; a hung Typesense must not make it wait longer.
+      const h = await withDeadline(this.primary.health(), 1500, "typesense did not answer /health within 1.5 s").catch(
+        (err: Error) => ({ status: "down" as const, detail: err.message }),
+      );
       if (h.status === "ok") return h;
       this.lost(h.detail ?? "typesense is not ready");
     } else if (Date.now() >= this.away.retryAt) {
       // A search, not the health endpoint: a node that is up but lost its collection still cannot answer.
-      await this.search(PROBE);
-      if (!this.away) return { status: "ok" };
+      try {
+        await withDeadline(this.primary.search(PROBE), 1500, "typesense did not answer a search within 1.5 s");
+        this.back();
+        return { status: "ok" };
+      } catch (err) {
+        this.lost(describeFailure(err));
+      }
     }
     const away = this.away;
     return {

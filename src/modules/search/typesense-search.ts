@@ -249,5 +249,6 @@ export function describeFailure(err: unknown): string {
   const code = (err as { code?: string }).code;
   if (code === "ECONNREFUSED") return "typesense refused the connection";
   if (code === "ECONNABORTED" || code === "ETIMEDOUT") return "typesense did not answer in time";
+  if (!code && err instanceof Error) return err.message;
   return `typesense unreachable: ${err instanceof Error ? err.message : String(err)}`;
 }
