@@ -108,6 +108,17 @@ describe("search with Typesense away (Typesense stand-in)", () => {
       await slow.search(lamps);
       expect(performance.now() - again).toBeLessThan(150);
     });
+
+    test("keeps /ready within its 1.5 s, whatever the client's own timeout", async () => {
+      const hung = new FallbackSearch(
+        new TypesenseSearch({ url: `http://127.0.0.1:${silent.port}`, apiKey: "x" }),
+        new PostgresSearch(t.deps.database.db),
+        t.deps.log,
+      );
+      const started = performance.now();
+      expect(await hung.health()).toMatchObject({ status: "degraded", detail: expect.stringContaining("1.5 s") });
+      expect(performance.now() - started).toBeLessThan(2500);
+    });
   });
 });
 
