@@ -70,7 +70,7 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
       cache,
       limiter: new RateLimiter(kv, config.API_RATE_LIMIT_PER_MINUTE),
       mailer,
-      search: createCatalogSearch({ config, db: database.db, cache }),
+      search: createCatalogSearch({ config, db: database.db, cache, log }),
       modes: {
         database: embedded ? describeEmbedded(embedded) : where.toLowerCase(),
         redis: config.REDIS_URL ? `redis at ${new URL(config.REDIS_URL).host}` : "in-process store (REDIS_URL unset)",

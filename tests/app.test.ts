@@ -147,7 +147,7 @@ describe("/health and /ready", () => {
     const res = await fetchApp("/ready", { headers: readyHeaders });
     const body = await res.json();
     expect(res.status).toBe(200);
-    expect(body.checks).toEqual({ postgres: "ok", redis: "disabled", worker: "disabled" });
+    expect(body.checks).toEqual({ postgres: "ok", redis: "disabled", search: "ok", worker: "disabled" });
     expect(body.modes.redis).toContain("in-process");
     expect(body.modes.database).toContain("postgres at");
   });

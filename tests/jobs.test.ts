@@ -71,6 +71,7 @@ describe("purge-idempotency-keys", () => {
       "purge-expired-sessions",
       "purge-idempotency-keys",
       "send-account-email",
+      "sync-search-index",
     ]);
   });
 });

@@ -48,7 +48,7 @@ describe("Cache-Control: no-store on what depends on who asks", () => {
 });
 
 describe("/ready", () => {
-  const detailed = { status: "ok", checks: { postgres: "ok", redis: "disabled", worker: "disabled" } };
+  const detailed = { status: "ok", checks: { postgres: "ok", redis: "disabled", search: "ok", worker: "disabled" } };
 
   test("anonymous callers, customers and API keys get only the status", async () => {
     for (const headers of [{}, customer.headers, key.headers, { [Object.keys(readyHeaders)[0] as string]: "wrong" }]) {

@@ -92,3 +92,12 @@ export interface CatalogSearch {
   /** ok, or degraded with why (an engine that is away while Postgres answers in its place). */
   health(): Promise<{ status: "ok" | "degraded" | "down"; detail?: string }>;
 }
+
+/** The price facet's buckets, on a product's lowest price; every adapter counts these, in this order. */
+export const PRICE_BUCKETS: readonly { min: number; max: number | null }[] = [
+  { min: 0, max: 999 },
+  { min: 1000, max: 2499 },
+  { min: 2500, max: 4999 },
+  { min: 5000, max: 9999 },
+  { min: 10000, max: null },
+];

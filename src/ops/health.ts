@@ -4,6 +4,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Database } from "../db/client";
 import type { EmbeddedPostgres } from "../db/embedded";
+import type { CatalogSearch } from "../lib/catalog-search";
 import type { Actor } from "../lib/context";
 import { withDeadline } from "../lib/deadline";
 import type { KeyValueStore } from "../lib/kv";
@@ -15,6 +16,8 @@ export type CheckStatus = "ok" | "degraded" | "down" | "disabled";
 export interface HealthDeps {
   database: Database;
   kv: KeyValueStore;
+  /** Typesense degraded (Postgres answering in its place) shows here, with why for those allowed details. */
+  search: Pick<CatalogSearch, "health">;
   workerStatus: () => CheckStatus;
   modes: Record<string, string>;
   embedded: EmbeddedPostgres | null;
@@ -72,7 +75,7 @@ function readinessOf(deps: HealthDeps) {
     },
   };
   return async (c: Context, details: boolean) => {
-    const [postgres, redis] = await Promise.all([
+    const [postgres, redis, search] = await Promise.all([
       withDeadline(
         deps.database.db.execute(sql`select 1`).then((): CheckStatus => "ok"),
         1500,
@@ -81,11 +84,16 @@ function readinessOf(deps: HealthDeps) {
       deps.kv.kind === "memory"
         ? ("disabled" as const)
         : deps.kv.ping().then((up): CheckStatus => (up ? "ok" : "down")),
+      // An adapter's health is bounded by its own client timeouts; a bug in one must not fail /ready.
+      deps.search.health().catch((err: Error) => ({ status: "down" as const, detail: err.message })),
     ]);
-    const checks = { postgres, redis, worker: deps.workerStatus() };
+    const checks = { postgres, redis, search: search.status, worker: deps.workerStatus() };
+    const why = search.detail ? { details: { search: search.detail } } : {};
     const healthy = Object.values(checks).every((s) => s === "ok" || s === "disabled");
     const status = postgres === "down" ? "down" : healthy ? "ok" : "degraded";
     const code = postgres === "down" ? 503 : 200;
-    return details ? c.json({ status, checks, modes: deps.modes, ...embedded }, code) : c.json({ status }, code);
+    return details
+      ? c.json({ status, checks, ...why, modes: deps.modes, ...embedded }, code)
+      : c.json({ status }, code);
   };
 }
