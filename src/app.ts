@@ -16,6 +16,7 @@ import type { RestEnv } from "./rest/env";
 import { createRestApp } from "./rest/index";
 import { problem, problemHeaders } from "./rest/problem";
 import { type TrpcCtx, trpcContext } from "./trpc/context";
+import { publicQueries } from "./trpc/public-queries";
 import { appRouter } from "./trpc/router";
 
 export type AppDeps = Pick<Deps, "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "modes"> & {
@@ -86,6 +87,8 @@ export function createApp(deps: AppDeps) {
 
   app.route("/", createRestApp());
   app.route("/", docsRoutes());
+  const trpcSettings = { secureCookies: secureCookies(config), checkOutputs: config.NODE_ENV === "test" };
+  app.use("/trpc/*", publicQueries(trpcSettings, TRPC_MAX_BATCH));
   app.use(
     "/trpc/*",
     trpcServer({
@@ -93,10 +96,8 @@ export function createApp(deps: AppDeps) {
       endpoint: "/trpc",
       maxBatchSize: TRPC_MAX_BATCH,
       createContext: (opts, c) =>
-        trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, {
-          secureCookies: secureCookies(config),
-          checkOutputs: config.NODE_ENV === "test",
-        }) as TrpcCtx & Record<string, unknown>,
+        trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, trpcSettings) as TrpcCtx &
+          Record<string, unknown>,
       responseMeta: ({ errors, ctx }) => {
         const limited = errors.map((e) => e.cause).find((e) => e instanceof AppError && e.code === "RATE_LIMITED");
         if (!(limited instanceof AppError)) return {};

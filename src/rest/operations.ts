@@ -2,16 +2,19 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { limitOperation } from "../http/caller-limit";
+import { cacheControlOf, encodeOnce, notModified, publiclyCacheable } from "../http/public-cache";
 import { secureCookies } from "../http/request-context";
 import { runOperation } from "../http/run-operation";
 import { AppError } from "../lib/errors";
-import { type Access, type AnyOperation, checkAccess, type RestBinding } from "../lib/operation";
+import { type Access, type AnyOperation, checkAccess, type PublicCache, type RestBinding } from "../lib/operation";
 import type { RestApp, RestEnv } from "./env";
 import {
   IdempotencyKeyHeader,
+  IfNoneMatchHeader,
   jsonBody,
   jsonResponse,
   keyOrSession,
+  notModifiedResponse,
   type ProblemStatus,
   problemResponses,
   responseHeaders,
@@ -28,7 +31,11 @@ export function registerOperations(app: RestApp, operations: AnyOperation[]): vo
 
 /** Where each part of the input comes from: the path, the query string, headers or the body. */
 function inputParts(op: AnyOperation, rest: RestBinding) {
-  const headers = op.idempotent ? IdempotencyKeyHeader.extend(rest.headers?.shape ?? {}) : rest.headers;
+  const headers = op.idempotent
+    ? IdempotencyKeyHeader.extend(rest.headers?.shape ?? {})
+    : op.publicCache
+      ? IfNoneMatchHeader.extend(rest.headers?.shape ?? {})
+      : rest.headers;
   if (rest.params || rest.query || rest.body || rest.consumes || !op.input) {
     return { params: rest.params, query: rest.query, body: rest.body, headers };
   }
@@ -64,6 +71,7 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     },
     responses: {
       [rest.status]: successResponse(op, rest),
+      ...(op.publicCache && { 304: notModifiedResponse() }),
       ...problemResponses(...implied, ...(rest.errors ?? [])),
     },
   });
@@ -73,7 +81,11 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
   const { params, query, body, headers } = inputParts(op, rest);
   return async (c: Context<RestEnv>) => {
     const valid = (target: string) => (c.req.valid as (t: string) => object).call(c.req, target);
-    const { "idempotency-key": key, ...fromHeaders } = (headers ? valid("header") : {}) as Record<string, string>;
+    const {
+      "idempotency-key": key,
+      "if-none-match": _conditional,
+      ...fromHeaders
+    } = (headers ? valid("header") : {}) as Record<string, string>;
     const raw = rest.consumes && { [rest.consumes.field]: await c.req.text() };
     const input = op.input
       ? {
@@ -84,8 +96,9 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
           ...raw,
         }
       : undefined;
+    const ctx = c.get("ctx");
     const output = await runOperation(
-      c.get("ctx"),
+      ctx,
       op,
       input,
       {
@@ -96,9 +109,19 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
       key,
     );
     if (rest.status === 204 || !op.output) return c.body(null, rest.status);
+    if (publiclyCacheable(op, ctx.actor)) return publicAnswer(c, op.publicCache, output as object, rest.status);
     if (rest.produces) return c.body(output as string, rest.status, { "Content-Type": rest.produces });
     return c.json(output as object, rest.status);
   };
+}
+
+/** A public read's body as cached beside its data, with its ETag; 304 when the caller's copy is current. */
+function publicAnswer(c: Context<RestEnv>, policy: PublicCache, output: object, status: 200 | 201 | 202) {
+  const { body, etag } = encodeOnce(output);
+  c.header("ETag", etag);
+  c.header("Cache-Control", cacheControlOf(policy));
+  if (notModified(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+  return c.body(body, status, { "Content-Type": "application/json" });
 }
 
 function successResponse(op: AnyOperation, rest: RestBinding) {
@@ -114,7 +137,7 @@ function successResponse(op: AnyOperation, rest: RestBinding) {
       content: { [rest.produces]: { schema: { type: "string" as const } } },
     };
   }
-  return jsonResponse(op.output, rest.responds, ...headers);
+  return jsonResponse(op.output, rest.responds, ...headers, ...(op.publicCache ? (["ETag"] as const) : []));
 }
 
 const textBody = (contentType: string) => ({

@@ -1,11 +1,15 @@
-import { anyone, idempotentMutation, query, staff } from "../../lib/operation";
+import { anyone, idempotentMutation, type PublicCache, query, staff } from "../../lib/operation";
 import * as catalog from "./categories";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
+
+// Short: a CDN may serve a shopper a category a minute old; the server itself is fresh after every write.
+const CATALOG_PUBLIC_CACHE: PublicCache = { maxAgeSeconds: 60, staleWhileRevalidateSeconds: 300 };
 
 export const listCategories = query({
   input: undefined,
   output: CategoryTree,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   rest: {
     method: "get",
     path: "/categories",
@@ -22,6 +26,7 @@ export const getCategory = query({
   input: GetCategoryInput,
   output: CategoryDetail,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   rest: {
     method: "get",
     path: "/categories/{idOrSlug}",

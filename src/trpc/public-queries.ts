@@ -1,0 +1,124 @@
+import type { TRPCError } from "@trpc/server";
+import {
+  callProcedure,
+  getAcceptHeader,
+  getErrorShape,
+  getHTTPStatusCode,
+  getTRPCErrorFromUnknown,
+  type TRPCResponse,
+} from "@trpc/server/unstable-core-do-not-import";
+import type { MiddlewareHandler } from "hono";
+import { cacheControlOf, encodeOnce, etagOf, notModified, publiclyCacheable } from "../http/public-cache";
+import { AppError } from "../lib/errors";
+import { allOperations } from "../lib/module";
+import type { AnyOperation, PublicCache } from "../lib/operation";
+import { modules } from "../modules";
+import type { RestEnv } from "../rest/env";
+import { trpcContext } from "./context";
+import { appRouter } from "./router";
+
+const PUBLIC = new Map<string, AnyOperation>(
+  allOperations(modules).filter(([, op]) => op.publicCache && op.kind === "query" && op.trpc !== false),
+);
+
+type Settings = Parameters<typeof trpcContext>[3];
+type Call = { ok: true; output: object } | { ok: false; error: TRPCError };
+
+/**
+ * GET requests for public queries only (one, or a batch of them), from anonymous callers:
+ * answered here with the body cached beside the data, its ETag and public Cache-Control,
+ * or 304, as REST answers them. The procedures themselves run (gate, input, service), so
+ * limits, access and errors are tRPC's own; only the response is made here. Anything
+ * else goes on to tRPC's handler untouched, before anything has run: a streamed batch,
+ * a signed-in caller, an input that is not JSON, a procedure that is not public.
+ *
+ * The cost it removes (bench/RESULTS.md): the adapter's copy of the request, tRPC's
+ * request parsing and response building, and serializing the same output on every hit.
+ */
+export function publicQueries(settings: Settings, maxBatchSize: number): MiddlewareHandler<RestEnv> {
+  return async (c, next) => {
+    if (c.req.method !== "GET" || c.get("authFailure") || getAcceptHeader(c.req.raw.headers)) return next();
+    const ctx = c.get("ctx");
+    const request = parse(c.req.path, c.req.query("batch") === "1", c.req.query("input"), maxBatchSize);
+    if (!request?.ops.every((op) => publiclyCacheable(op, ctx.actor))) return next();
+
+    const trpcCtx = trpcContext(ctx, null, new Headers(), settings);
+    const calls = await Promise.all(
+      request.paths.map((path, i) =>
+        callProcedure({
+          router: appRouter,
+          path,
+          getRawInput: async () => request.inputs[i],
+          ctx: trpcCtx,
+          type: "query",
+          signal: c.req.raw.signal,
+          batchIndex: i,
+        }).then(
+          (output): Call => ({ ok: true, output: output as object }),
+          (cause): Call => ({ ok: false, error: getTRPCErrorFromUnknown(cause) }),
+        ),
+      ),
+    );
+    // The refusal's own RateLimit-* headers are tRPC's handler's to set (src/app.ts); over
+    // the limit, nothing more is spent by letting it count and refuse again.
+    if (calls.some((call) => !call.ok && isRateLimited(call.error))) return next();
+
+    const headers = trpcCtx.resHeaders;
+    headers.set("Vary", "trpc-accept, accept");
+    if (calls.every((call) => call.ok)) {
+      const encoded = calls.map((call) => encodeOnce(call.output));
+      const etag = request.batch ? etagOf(encoded.map((e) => e.etag).join()) : (encoded[0]?.etag as string);
+      headers.set("ETag", etag);
+      headers.set("Cache-Control", cacheControlOf(shortest(request.ops)));
+      if (notModified(c.req.header("if-none-match"), etag)) return c.body(null, 304, toRecord(headers));
+      headers.set("Content-Type", "application/json");
+      const parts = encoded.map((e) => `{"result":{"data":${e.body}}}`);
+      return c.body(request.batch ? `[${parts.join(",")}]` : (parts[0] as string), 200, toRecord(headers));
+    }
+    headers.set("Content-Type", "application/json");
+    const responses = calls.map((call, i) => respond(call, request.paths[i] as string, request.inputs[i], trpcCtx));
+    const status = getHTTPStatusCode(request.batch ? responses : (responses[0] as TRPCResponse));
+    const body = JSON.stringify(request.batch ? responses : responses[0]);
+    return c.body(body, status as 200, toRecord(headers));
+  };
+}
+
+/** The procedures and inputs of a tRPC GET, or null when tRPC's handler should read it. */
+function parse(urlPath: string, batch: boolean, rawInput: string | undefined, maxBatchSize: number) {
+  let joined: string;
+  let input: unknown;
+  try {
+    joined = decodeURIComponent(urlPath.slice("/trpc/".length));
+    input = rawInput === undefined ? undefined : JSON.parse(rawInput);
+  } catch {
+    return null;
+  }
+  const paths = batch ? joined.split(",") : [joined];
+  if (paths.length > maxBatchSize) return null;
+  const ops = paths.map((path) => PUBLIC.get(path));
+  if (!ops.every((op) => op !== undefined)) return null;
+  if (!batch) return { batch, paths, ops, inputs: [input] };
+  if (input !== undefined && (typeof input !== "object" || input === null)) return null;
+  const byIndex = (input ?? {}) as Record<string, unknown>;
+  return { batch, paths, ops, inputs: paths.map((_, i) => byIndex[i]) };
+}
+
+function respond(call: Call, path: string, input: unknown, ctx: ReturnType<typeof trpcContext>): TRPCResponse {
+  if (call.ok) return { result: { data: call.output } };
+  const config = appRouter._def._config;
+  return { error: getErrorShape({ config, error: call.error, type: "query", path, input, ctx }) } as TRPCResponse;
+}
+
+const isRateLimited = (error: TRPCError) => error.cause instanceof AppError && error.cause.code === "RATE_LIMITED";
+
+/** A batch may be kept as long as its least cacheable call. */
+function shortest(ops: AnyOperation[]): PublicCache {
+  const policies = ops.map((op) => op.publicCache as PublicCache);
+  if (policies.length === 1) return policies[0] as PublicCache;
+  return {
+    maxAgeSeconds: Math.min(...policies.map((p) => p.maxAgeSeconds)),
+    staleWhileRevalidateSeconds: Math.min(...policies.map((p) => p.staleWhileRevalidateSeconds)),
+  };
+}
+
+const toRecord = (headers: Headers): Record<string, string> => Object.fromEntries(headers);
