@@ -20,6 +20,12 @@ const stores: { name: string; available: boolean; make: () => Promise<KeyValueSt
   },
 ];
 
+/** Waits (briefly) for a loader to have started: a store round trip comes first. */
+async function until(started: () => boolean) {
+  for (let i = 0; i < 200 && !started(); i++) await Bun.sleep(1);
+  expect(started()).toBe(true);
+}
+
 for (const { name, available, make } of stores) {
   describe.skipIf(!available)(`Cache on the ${name}`, () => {
     let store: KeyValueStore;
@@ -56,6 +62,67 @@ for (const { name, available, make } of stores) {
       await cache.wrap("page:1", {}, loader.load);
       await cache.invalidatePrefix("page:");
       expect(await cache.wrap("page:1", {}, loader.load)).toBe(2);
+    });
+
+    describe("concurrent misses of one key", () => {
+      const gated = <T>(value: T) => {
+        let calls = 0;
+        let open: () => void = () => {};
+        const gate = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        const load = async () => {
+          calls++;
+          await gate;
+          return value;
+        };
+        return { load, open: () => open(), calls: () => calls };
+      };
+
+      test("run the loader once, and every caller gets its value", async () => {
+        const loader = gated({ tree: [1, 2] });
+        const reads = Array.from({ length: 10 }, () => cache.wrap("flight", { tags: ["f"] }, loader.load));
+        loader.open();
+        const values = await Promise.all(reads);
+        expect(loader.calls()).toBe(1);
+        expect(new Set(values).size).toBe(1);
+        expect(values[0]).toEqual({ tree: [1, 2] });
+      });
+
+      test("a failed load fails the callers that shared it, and the next call loads again", async () => {
+        let calls = 0;
+        const failing = async () => {
+          calls++;
+          await Bun.sleep(5);
+          throw new Error("database away");
+        };
+        const reads = Array.from({ length: 5 }, () => cache.wrap("flaky", {}, failing).catch((e: Error) => e.message));
+        expect(await Promise.all(reads)).toEqual(Array(5).fill("database away"));
+        expect(calls).toBe(1);
+        expect(await cache.wrap("flaky", {}, async () => "recovered")).toBe("recovered");
+      });
+
+      test("a caller that read versions after an invalidation does not join the load started before it", async () => {
+        const before = gated("old");
+        const first = cache.wrap("racing", { tags: ["r"] }, before.load);
+        await until(() => before.calls() === 1);
+        await cache.invalidateTags(["r"]);
+        const after = gated("new");
+        const second = cache.wrap("racing", { tags: ["r"] }, after.load);
+        await until(() => after.calls() === 1);
+        after.open();
+        expect(await second).toBe("new");
+        // The old load ends last and stores under the versions it read: never served again.
+        before.open();
+        expect(await first).toBe("old");
+        expect(await cache.wrap("racing", { tags: ["r"] }, async () => "reloaded")).not.toBe("old");
+      });
+    });
+
+    test("a hit hands out the object the load returned, not a copy", async () => {
+      const value = { id: "same" };
+      expect(await cache.wrap("identity", {}, async () => value)).toBe(value);
+      expect(await cache.wrap("identity", {}, async () => ({ id: "other" }))).toBe(value);
     });
 
     test("expires entries after their TTL", async () => {
