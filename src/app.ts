@@ -14,9 +14,10 @@ import { type CheckStatus, healthRoutes, readyForStaff } from "./ops/health";
 import { docsRoutes } from "./rest/docs";
 import type { RestEnv } from "./rest/env";
 import { createRestApp } from "./rest/index";
-import { problem, problemHeaders } from "./rest/problem";
+import { problem } from "./rest/problem";
 import { type TrpcCtx, trpcContext } from "./trpc/context";
 import { publicQueries } from "./trpc/public-queries";
+import { refusalHeaders } from "./trpc/refusal-headers";
 import { appRouter } from "./trpc/router";
 
 export type AppDeps = Pick<Deps, "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "modes"> & {
@@ -99,10 +100,8 @@ export function createApp(deps: AppDeps) {
         trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, trpcSettings) as TrpcCtx &
           Record<string, unknown>,
       responseMeta: ({ errors, ctx }) => {
-        const limited = errors.map((e) => e.cause).find((e) => e instanceof AppError && e.code === "RATE_LIMITED");
-        if (!(limited instanceof AppError)) return {};
-        // The limit that answered wins over the general one's headers, as on REST.
-        const headers = problemHeaders(limited);
+        const headers = refusalHeaders(errors);
+        if (!headers) return {};
         if (ctx) for (const [name, value] of Object.entries(headers)) ctx.resHeaders.set(name, value);
         return ctx ? {} : { headers: new Headers(headers) };
       },

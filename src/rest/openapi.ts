@@ -45,12 +45,12 @@ export const RESPONSE_HEADERS = {
   ETag: {
     description:
       "A strong validator of the body (for anonymous callers): send it back as If-None-Match to get 304 while it is current",
-    schema: { type: "string", maxLength: 64 },
+    schema: { type: "string", maxLength: 64, pattern: '^"[0-9a-z]+"$' },
   },
   "Cache-Control": {
     description:
       "`public, max-age=N, stale-while-revalidate=M` on a public read answered to an anonymous caller (a CDN may keep it); `no-store` on everything else",
-    schema: { type: "string", maxLength: 128 },
+    schema: { type: "string", maxLength: 128, pattern: "^[a-z-]+(=\\d+)?(, [a-z-]+(=\\d+)?)*$" },
   },
 } as const;
 

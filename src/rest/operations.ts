@@ -45,7 +45,8 @@ function inputParts(op: AnyOperation, rest: RestBinding) {
 function routeFor(op: AnyOperation, rest: RestBinding) {
   const { params, query, body, headers } = inputParts(op, rest);
   const implied: ProblemStatus[] = [
-    ...(op.input ? [400 as const] : []),
+    // A conditional read's If-None-Match is checked too (too long is a 400).
+    ...(op.input || op.publicCache ? [400 as const] : []),
     // A cookie-authenticated change from a foreign Origin is refused (CSRF), on public routes too.
     ...(op.access.who !== "anyone" || rest.method !== "get" ? [403 as const] : []),
     ...(op.idempotent ? [422 as const] : []),

@@ -9,12 +9,12 @@ import {
 } from "@trpc/server/unstable-core-do-not-import";
 import type { MiddlewareHandler } from "hono";
 import { cacheControlOf, encodeOnce, etagOf, notModified, publiclyCacheable } from "../http/public-cache";
-import { AppError } from "../lib/errors";
 import { allOperations } from "../lib/module";
 import type { AnyOperation, PublicCache } from "../lib/operation";
 import { modules } from "../modules";
 import type { RestEnv } from "../rest/env";
 import { trpcContext } from "./context";
+import { refusalHeaders } from "./refusal-headers";
 import { appRouter } from "./router";
 
 const PUBLIC = new Map<string, AnyOperation>(
@@ -28,7 +28,8 @@ type Call = { ok: true; output: object } | { ok: false; error: TRPCError };
  * GET requests for public queries only (one, or a batch of them), from anonymous callers:
  * answered here with the body cached beside the data, its ETag and public Cache-Control,
  * or 304, as REST answers them. The procedures themselves run (gate, input, service), so
- * limits, access and errors are tRPC's own; only the response is made here. Anything
+ * limits, access and errors are tRPC's own; only the response is made here, as tRPC's
+ * handler makes it (src/app.ts: the refusing limit's headers). Anything
  * else goes on to tRPC's handler untouched, before anything has run: a streamed batch,
  * a signed-in caller, an input that is not JSON, a procedure that is not public.
  *
@@ -59,10 +60,6 @@ export function publicQueries(settings: Settings, maxBatchSize: number): Middlew
         ),
       ),
     );
-    // The refusal's own RateLimit-* headers are tRPC's handler's to set (src/app.ts); over
-    // the limit, nothing more is spent by letting it count and refuse again.
-    if (calls.some((call) => !call.ok && isRateLimited(call.error))) return next();
-
     const headers = trpcCtx.resHeaders;
     headers.set("Vary", "trpc-accept, accept");
     if (calls.every((call) => call.ok)) {
@@ -76,6 +73,8 @@ export function publicQueries(settings: Settings, maxBatchSize: number): Middlew
       return c.body(request.batch ? `[${parts.join(",")}]` : (parts[0] as string), 200, toRecord(headers));
     }
     headers.set("Content-Type", "application/json");
+    const refused = refusalHeaders(calls.flatMap((call) => (call.ok ? [] : [call.error])));
+    for (const [name, value] of Object.entries(refused ?? {})) headers.set(name, value);
     const responses = calls.map((call, i) => respond(call, request.paths[i] as string, request.inputs[i], trpcCtx));
     const status = getHTTPStatusCode(request.batch ? responses : (responses[0] as TRPCResponse));
     const body = JSON.stringify(request.batch ? responses : responses[0]);
@@ -108,8 +107,6 @@ function respond(call: Call, path: string, input: unknown, ctx: ReturnType<typeo
   const config = appRouter._def._config;
   return { error: getErrorShape({ config, error: call.error, type: "query", path, input, ctx }) } as TRPCResponse;
 }
-
-const isRateLimited = (error: TRPCError) => error.cause instanceof AppError && error.cause.code === "RATE_LIMITED";
 
 /** A batch may be kept as long as its least cacheable call. */
 function shortest(ops: AnyOperation[]): PublicCache {
