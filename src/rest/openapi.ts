@@ -116,13 +116,13 @@ export function problemResponses(...statuses: ProblemStatus[]) {
 }
 
 /** The conditional request of a public read (responses with an ETag). */
-export const IfNoneMatchHeader = z.object({
-  "if-none-match": z
-    .string()
-    .max(2048)
-    .optional()
-    .openapi({ description: "ETags of copies the caller holds (or `*`): 304 without a body when one is current" }),
-});
+export const IF_NONE_MATCH = {
+  in: "header" as const,
+  name: "If-None-Match",
+  required: false,
+  description: "ETags of copies the caller holds (or `*`): 304 without a body when one is current",
+  schema: { type: "string" as const, maxLength: 8192, pattern: '^(\\*|(W/)?"[^"]*"(\\s*,\\s*(W/)?"[^"]*")*)$' },
+};
 
 /** The answer to a conditional read whose copy is current: no body. */
 export const notModifiedResponse = () => ({

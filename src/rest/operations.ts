@@ -10,7 +10,7 @@ import { type Access, type AnyOperation, checkAccess, type PublicCache, type Res
 import type { RestApp, RestEnv } from "./env";
 import {
   IdempotencyKeyHeader,
-  IfNoneMatchHeader,
+  IF_NONE_MATCH,
   jsonBody,
   jsonResponse,
   keyOrSession,
@@ -31,11 +31,7 @@ export function registerOperations(app: RestApp, operations: AnyOperation[]): vo
 
 /** Where each part of the input comes from: the path, the query string, headers or the body. */
 function inputParts(op: AnyOperation, rest: RestBinding) {
-  const headers = op.idempotent
-    ? IdempotencyKeyHeader.extend(rest.headers?.shape ?? {})
-    : op.publicCache
-      ? IfNoneMatchHeader.extend(rest.headers?.shape ?? {})
-      : rest.headers;
+  const headers = op.idempotent ? IdempotencyKeyHeader.extend(rest.headers?.shape ?? {}) : rest.headers;
   if (rest.params || rest.query || rest.body || rest.consumes || !op.input) {
     return { params: rest.params, query: rest.query, body: rest.body, headers };
   }
@@ -45,8 +41,7 @@ function inputParts(op: AnyOperation, rest: RestBinding) {
 function routeFor(op: AnyOperation, rest: RestBinding) {
   const { params, query, body, headers } = inputParts(op, rest);
   const implied: ProblemStatus[] = [
-    // A conditional read's If-None-Match is checked too (too long is a 400).
-    ...(op.input || op.publicCache ? [400 as const] : []),
+    ...(op.input ? [400 as const] : []),
     // A cookie-authenticated change from a foreign Origin is refused (CSRF), on public routes too.
     ...(op.access.who !== "anyone" || rest.method !== "get" ? [403 as const] : []),
     ...(op.idempotent ? [422 as const] : []),
@@ -61,6 +56,8 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     summary: rest.summary,
     ...(rest.description && { description: rest.description }),
     security: securityOf(op.access),
+    // Documented, not validated: a conditional header the server cannot use is ignored, never a 400.
+    ...(op.publicCache && { parameters: [IF_NONE_MATCH] }),
     // The guard runs before the input is validated: a caller without access learns nothing about the body.
     middleware: [guard(op), mediaType(rest.consumes?.contentType ?? "application/json")],
     request: {
@@ -82,11 +79,7 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
   const { params, query, body, headers } = inputParts(op, rest);
   return async (c: Context<RestEnv>) => {
     const valid = (target: string) => (c.req.valid as (t: string) => object).call(c.req, target);
-    const {
-      "idempotency-key": key,
-      "if-none-match": _conditional,
-      ...fromHeaders
-    } = (headers ? valid("header") : {}) as Record<string, string>;
+    const { "idempotency-key": key, ...fromHeaders } = (headers ? valid("header") : {}) as Record<string, string>;
     const raw = rest.consumes && { [rest.consumes.field]: await c.req.text() };
     const input = op.input
       ? {

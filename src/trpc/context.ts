@@ -20,5 +20,6 @@ export function trpcContext(
   if (authFailure) {
     throw new TRPCError({ code: ERROR_CODES[authFailure.code].trpc, message: authFailure.message, cause: authFailure });
   }
-  return { ...ctx, resHeaders, ...settings };
+  // Copied with its getters, not their values: the request's logger and address are made when first used.
+  return Object.defineProperties({ resHeaders, ...settings }, Object.getOwnPropertyDescriptors(ctx)) as TrpcCtx;
 }

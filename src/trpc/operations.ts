@@ -19,10 +19,7 @@ type Resolve<I, R> = (ctx: TrpcCtx, input: I) => Promise<R>;
 // from tRPC itself (ProcedureOf below), as if it were written by hand.
 const gate = (op: AnyOperation) =>
   publicProcedure.use(async ({ ctx, next }) => {
-    // Before the input is parsed: an early 401/403, and one bucket per caller shared with REST.
-    checkAccess(ctx.actor, op.access);
-    await limitCaller(ctx, (name, value) => ctx.resHeaders.set(name, value));
-    await limitOperation(ctx, op, (name, value) => ctx.resHeaders.set(name, value));
+    await admit(ctx, op);
     return next();
   });
 const queryWithInput = <I extends z.ZodType, R>(op: AnyOperation, input: I, resolve: Resolve<z.output<I>, R>) =>
@@ -57,23 +54,36 @@ export type ProceduresOf<T> = {
     : ProceduresOf<T[K]>;
 };
 
+/**
+ * A call's gate, before its input is parsed: an early 401/403, and one bucket per caller
+ * shared with REST, then the operation's own limit.
+ */
+export async function admit(ctx: TrpcCtx, op: AnyOperation): Promise<void> {
+  checkAccess(ctx.actor, op.access);
+  await limitCaller(ctx, (name, value) => ctx.resHeaders.set(name, value));
+  await limitOperation(ctx, op, (name, value) => ctx.resHeaders.set(name, value));
+}
+
+/** A call's run, once admitted and its input parsed. */
+export function resolveCall(op: AnyOperation, ctx: TrpcCtx, input: unknown): Promise<unknown> {
+  // The key travels in the input here (REST: a header); the operation gets its declared input.
+  const { [IDEMPOTENCY_KEY_FIELD]: key, ...declared } = (op.idempotent ? input : {}) as Record<string, unknown>;
+  return runOperation(
+    ctx,
+    op,
+    op.idempotent ? declared : input,
+    {
+      appendHeader: (name, value) => ctx.resHeaders.append(name, value),
+      secureCookies: ctx.secureCookies,
+      checkOutput: ctx.checkOutputs,
+    },
+    key as string | undefined,
+  );
+}
+
 /** Builds the procedure of one declaration: gate, input, the shared run. */
 export function procedureFor<Op extends AnyOperation>(op: Op): ProcedureOf<Op> {
-  const resolve = (ctx: TrpcCtx, input: unknown) => {
-    // The key travels in the input here (REST: a header); the operation gets its declared input.
-    const { [IDEMPOTENCY_KEY_FIELD]: key, ...declared } = (op.idempotent ? input : {}) as Record<string, unknown>;
-    return runOperation(
-      ctx,
-      op,
-      op.idempotent ? declared : input,
-      {
-        appendHeader: (name, value) => ctx.resHeaders.append(name, value),
-        secureCookies: ctx.secureCookies,
-        checkOutput: ctx.checkOutputs,
-      },
-      key as string | undefined,
-    );
-  };
+  const resolve = (ctx: TrpcCtx, input: unknown) => resolveCall(op, ctx, input);
   const built = op.input
     ? op.kind === "query"
       ? queryWithInput(op, op.input, resolve)

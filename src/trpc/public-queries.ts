@@ -1,6 +1,5 @@
-import type { TRPCError } from "@trpc/server";
+import { TRPCError } from "@trpc/server";
 import {
-  callProcedure,
   getAcceptHeader,
   getErrorShape,
   getHTTPStatusCode,
@@ -13,7 +12,9 @@ import { allOperations } from "../lib/module";
 import type { AnyOperation, PublicCache } from "../lib/operation";
 import { modules } from "../modules";
 import type { RestEnv } from "../rest/env";
-import { trpcContext } from "./context";
+import { type TrpcCtx, trpcContext } from "./context";
+import { translateError } from "./init";
+import { admit, resolveCall } from "./operations";
 import { refusalHeaders } from "./refusal-headers";
 import { appRouter } from "./router";
 
@@ -27,14 +28,15 @@ type Call = { ok: true; output: object } | { ok: false; error: TRPCError };
 /**
  * GET requests for public queries only (one, or a batch of them), from anonymous callers:
  * answered here with the body cached beside the data, its ETag and public Cache-Control,
- * or 304, as REST answers them. The procedures themselves run (gate, input, service), so
- * limits, access and errors are tRPC's own; only the response is made here, as tRPC's
- * handler makes it (src/app.ts: the refusing limit's headers). Anything
+ * or 304, as REST answers them. Each call runs the steps of its procedure (the same gate,
+ * input schema, run and error translation), and the response is what tRPC's handler would
+ * make (src/app.ts: the refusing limit's headers). Anything
  * else goes on to tRPC's handler untouched, before anything has run: a streamed batch,
  * a signed-in caller, an input that is not JSON, a procedure that is not public.
  *
- * The cost it removes (bench/RESULTS.md): the adapter's copy of the request, tRPC's
- * request parsing and response building, and serializing the same output on every hit.
+ * The cost it removes: the adapter's copy of the request, tRPC's request parsing, its
+ * middleware chain's copies of the call options, response building, and serializing the
+ * same output on every hit.
  */
 export function publicQueries(settings: Settings, maxBatchSize: number): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
@@ -45,21 +47,9 @@ export function publicQueries(settings: Settings, maxBatchSize: number): Middlew
 
     const trpcCtx = trpcContext(ctx, null, new Headers(), settings);
     const calls = await Promise.all(
-      request.paths.map((path, i) =>
-        callProcedure({
-          router: appRouter,
-          path,
-          getRawInput: async () => request.inputs[i],
-          ctx: trpcCtx,
-          type: "query",
-          signal: c.req.raw.signal,
-          batchIndex: i,
-        }).then(
-          (output): Call => ({ ok: true, output: output as object }),
-          (cause): Call => ({ ok: false, error: getTRPCErrorFromUnknown(cause) }),
-        ),
-      ),
+      request.ops.map((op, i) => call(op, request.paths[i] as string, request.inputs[i], trpcCtx)),
     );
+
     const headers = trpcCtx.resHeaders;
     headers.set("Vary", "trpc-accept, accept");
     if (calls.every((call) => call.ok)) {
@@ -82,6 +72,19 @@ export function publicQueries(settings: Settings, maxBatchSize: number): Middlew
   };
 }
 
+/** One call as its procedure runs it (src/trpc/operations.ts): gate, input, run, errors translated. */
+async function call(op: AnyOperation, path: string, raw: unknown, ctx: TrpcCtx): Promise<Call> {
+  try {
+    await admit(ctx, op);
+    const parsed = op.input ? op.input.safeParse(raw) : { success: true as const, data: undefined };
+    if (!parsed.success)
+      throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error.message, cause: parsed.error });
+    return { ok: true, output: (await resolveCall(op, ctx, parsed.data)) as object };
+  } catch (cause) {
+    return { ok: false, error: translateError(getTRPCErrorFromUnknown(cause), ctx, path) };
+  }
+}
+
 /** The procedures and inputs of a tRPC GET, or null when tRPC's handler should read it. */
 function parse(urlPath: string, batch: boolean, rawInput: string | undefined, maxBatchSize: number) {
   let joined: string;
@@ -102,7 +105,7 @@ function parse(urlPath: string, batch: boolean, rawInput: string | undefined, ma
   return { batch, paths, ops, inputs: paths.map((_, i) => byIndex[i]) };
 }
 
-function respond(call: Call, path: string, input: unknown, ctx: ReturnType<typeof trpcContext>): TRPCResponse {
+function respond(call: Call, path: string, input: unknown, ctx: TrpcCtx): TRPCResponse {
   if (call.ok) return { result: { data: call.output } };
   const config = appRouter._def._config;
   return { error: getErrorShape({ config, error: call.error, type: "query", path, input, ctx }) } as TRPCResponse;
