@@ -23,7 +23,7 @@ const t = initTRPC.context<TrpcCtx>().create({
  * throws arrives as INTERNAL_SERVER_ERROR, a rejected input as BAD_REQUEST with its ZodError as
  * cause). Unknown failures are logged and hidden.
  */
-export function translateError(failure: TRPCError, ctx: TrpcCtx, path: string): TRPCError {
+export function translateError(failure: TRPCError, ctx: Pick<TrpcCtx, "log">, path: string): TRPCError {
   if (!failure.cause) return failure;
   const { error, unexpected } = toAppError(failure.cause);
   // A code tRPC chose itself stands when its cause means nothing to us.

@@ -8,13 +8,14 @@ import {
 } from "@trpc/server/unstable-core-do-not-import";
 import type { MiddlewareHandler } from "hono";
 import { cacheControlOf, encodeOnce, etagOf, notModified, publiclyCacheable } from "../http/public-cache";
+import type { Ctx } from "../lib/context";
 import { allOperations } from "../lib/module";
 import type { AnyOperation, PublicCache } from "../lib/operation";
 import { modules } from "../modules";
 import type { RestEnv } from "../rest/env";
-import { type TrpcCtx, trpcContext } from "./context";
+import type { TrpcCtx, TrpcSettings } from "./context";
 import { translateError } from "./init";
-import { admit, resolveCall } from "./operations";
+import { admit, type CallHeaders, resolveCall } from "./operations";
 import { refusalHeaders } from "./refusal-headers";
 import { appRouter } from "./router";
 
@@ -22,7 +23,6 @@ const PUBLIC = new Map<string, AnyOperation>(
   allOperations(modules).filter(([, op]) => op.publicCache && op.kind === "query" && op.trpc !== false),
 );
 
-type Settings = Parameters<typeof trpcContext>[3];
 type Call = { ok: true; output: object } | { ok: false; error: TRPCError };
 
 /**
@@ -38,48 +38,54 @@ type Call = { ok: true; output: object } | { ok: false; error: TRPCError };
  * middleware chain's copies of the call options, response building, and serializing the
  * same output on every hit.
  */
-export function publicQueries(settings: Settings, maxBatchSize: number): MiddlewareHandler<RestEnv> {
+export function publicQueries(settings: TrpcSettings, maxBatchSize: number): MiddlewareHandler<RestEnv> {
   return async (c, next) => {
     if (c.req.method !== "GET" || c.get("authFailure") || getAcceptHeader(c.req.raw.headers)) return next();
     const ctx = c.get("ctx");
     const request = parse(c.req.path, c.req.query("batch") === "1", c.req.query("input"), maxBatchSize);
     if (!request?.ops.every((op) => publiclyCacheable(op, ctx.actor))) return next();
 
-    const trpcCtx = trpcContext(ctx, null, new Headers(), settings);
+    const headers = new ResponseHeaders();
     const calls = await Promise.all(
-      request.ops.map((op, i) => call(op, request.paths[i] as string, request.inputs[i], trpcCtx)),
+      request.ops.map((op, i) => call(op, request.paths[i] as string, request.inputs[i], ctx, headers, settings)),
     );
 
-    const headers = trpcCtx.resHeaders;
     headers.set("Vary", "trpc-accept, accept");
     if (calls.every((call) => call.ok)) {
       const encoded = calls.map((call) => encodeOnce(call.output));
       const etag = request.batch ? etagOf(encoded.map((e) => e.etag).join()) : (encoded[0]?.etag as string);
       headers.set("ETag", etag);
       headers.set("Cache-Control", cacheControlOf(shortest(request.ops)));
-      if (notModified(c.req.header("if-none-match"), etag)) return c.body(null, 304, toRecord(headers));
+      if (notModified(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers.all);
       headers.set("Content-Type", "application/json");
       const parts = encoded.map((e) => `{"result":{"data":${e.body}}}`);
-      return c.body(request.batch ? `[${parts.join(",")}]` : (parts[0] as string), 200, toRecord(headers));
+      return c.body(request.batch ? `[${parts.join(",")}]` : (parts[0] as string), 200, headers.all);
     }
     headers.set("Content-Type", "application/json");
     const refused = refusalHeaders(calls.flatMap((call) => (call.ok ? [] : [call.error])));
     for (const [name, value] of Object.entries(refused ?? {})) headers.set(name, value);
-    const responses = calls.map((call, i) => respond(call, request.paths[i] as string, request.inputs[i], trpcCtx));
+    const responses = calls.map((call, i) => respond(call, request.paths[i] as string, request.inputs[i], ctx));
     const status = getHTTPStatusCode(request.batch ? responses : (responses[0] as TRPCResponse));
     const body = JSON.stringify(request.batch ? responses : responses[0]);
-    return c.body(body, status as 200, toRecord(headers));
+    return c.body(body, status as 200, headers.all);
   };
 }
 
 /** One call as its procedure runs it (src/trpc/operations.ts): gate, input, run, errors translated. */
-async function call(op: AnyOperation, path: string, raw: unknown, ctx: TrpcCtx): Promise<Call> {
+async function call(
+  op: AnyOperation,
+  path: string,
+  raw: unknown,
+  ctx: Ctx,
+  headers: CallHeaders,
+  settings: TrpcSettings,
+): Promise<Call> {
   try {
-    await admit(ctx, op);
+    await admit(ctx, op, headers);
     const parsed = op.input ? op.input.safeParse(raw) : { success: true as const, data: undefined };
     if (!parsed.success)
       throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error.message, cause: parsed.error });
-    return { ok: true, output: (await resolveCall(op, ctx, parsed.data)) as object };
+    return { ok: true, output: (await resolveCall(op, ctx, parsed.data, headers, settings)) as object };
   } catch (cause) {
     return { ok: false, error: translateError(getTRPCErrorFromUnknown(cause), ctx, path) };
   }
@@ -105,10 +111,12 @@ function parse(urlPath: string, batch: boolean, rawInput: string | undefined, ma
   return { batch, paths, ops, inputs: paths.map((_, i) => byIndex[i]) };
 }
 
-function respond(call: Call, path: string, input: unknown, ctx: TrpcCtx): TRPCResponse {
+function respond(call: Call, path: string, input: unknown, ctx: Ctx): TRPCResponse {
   if (call.ok) return { result: { data: call.output } };
   const config = appRouter._def._config;
-  return { error: getErrorShape({ config, error: call.error, type: "query", path, input, ctx }) } as TRPCResponse;
+  // The formatter (src/trpc/init.ts) reads only the request id from the ctx.
+  const shape = getErrorShape({ config, error: call.error, type: "query", path, input, ctx: ctx as TrpcCtx });
+  return { error: shape } as TRPCResponse;
 }
 
 /** A batch may be kept as long as its least cacheable call. */
@@ -121,4 +129,14 @@ function shortest(ops: AnyOperation[]): PublicCache {
   };
 }
 
-const toRecord = (headers: Headers): Record<string, string> => Object.fromEntries(headers);
+/** Response headers as the plain record Hono takes, without a Headers object per request. */
+class ResponseHeaders implements CallHeaders {
+  readonly all: Record<string, string> = {};
+  set(name: string, value: string) {
+    this.all[name] = value;
+  }
+  append(name: string, value: string) {
+    const known = this.all[name];
+    this.all[name] = known === undefined ? value : `${known}, ${value}`;
+  }
+}
