@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import pino from "pino";
 import { freePort } from "../../tests/services";
 import { Cache } from "./cache";
@@ -133,6 +134,53 @@ for (const { name, available, make } of stores) {
     });
   });
 }
+
+describe("Cache.wrap under any interleaving of reads and writes (in-process store)", () => {
+  const step = fc.record({
+    kind: fc.constantFrom("read", "read", "write"),
+    startMs: fc.integer({ min: 0, max: 6 }),
+    loadMs: fc.integer({ min: 0, max: 3 }),
+  });
+
+  test("a read begun after a write's invalidation returns its data or newer, and loads never outnumber reads", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
+        const cache = new Cache(new MemoryStore(), log, 60);
+        let data = 0;
+        let clock = 0;
+        let loads = 0;
+        const invalidated: { version: number; at: number }[] = [];
+        const reads: { startedAt: number; value: number }[] = [];
+        const load = async (ms: number) => {
+          loads++;
+          await Bun.sleep(ms);
+          const value = data;
+          await Bun.sleep(ms);
+          return value;
+        };
+        await Promise.all(
+          steps.map(async ({ kind, startMs, loadMs }) => {
+            await Bun.sleep(startMs);
+            if (kind === "write") {
+              const version = ++data;
+              await cache.invalidateTags(["data"]);
+              invalidated.push({ version, at: ++clock });
+            } else {
+              const startedAt = ++clock;
+              reads.push({ startedAt, value: await cache.wrap("data", { tags: ["data"] }, () => load(loadMs)) });
+            }
+          }),
+        );
+        for (const read of reads) {
+          const seen = invalidated.filter((w) => w.at < read.startedAt).map((w) => w.version);
+          expect(read.value).toBeGreaterThanOrEqual(Math.max(0, ...seen));
+        }
+        expect(loads).toBeLessThanOrEqual(reads.length);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
 
 describe("Cache on an unreachable Redis", () => {
   test("falls back to the loader instead of failing", async () => {
