@@ -30,9 +30,10 @@ type Call = { ok: true; output: object } | { ok: false; error: TRPCError };
  * answered here with the body cached beside the data, its ETag and public Cache-Control,
  * or 304, as REST answers them. Each call runs the steps of its procedure (the same gate,
  * input schema, run and error translation), and the response is what tRPC's handler would
- * make (src/app.ts: the refusing limit's headers). Anything
- * else goes on to tRPC's handler untouched, before anything has run: a streamed batch,
- * a signed-in caller, an input that is not JSON, a procedure that is not public.
+ * make (src/app.ts: the refusing limit's headers). Anything else goes on to tRPC's handler
+ * untouched, before anything has run: a streamed batch, a signed-in caller, an input that
+ * is not JSON, a procedure that is not public. A single query's ETag is its data's (the
+ * same value REST sends for it, on another URL); a batch's is a hash of its calls' ETags.
  *
  * The cost it removes: the adapter's copy of the request, tRPC's request parsing, its
  * middleware chain's copies of the call options, response building, and serializing the
