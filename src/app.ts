@@ -14,8 +14,10 @@ import { type CheckStatus, healthRoutes, readyForStaff } from "./ops/health";
 import { docsRoutes } from "./rest/docs";
 import type { RestEnv } from "./rest/env";
 import { createRestApp } from "./rest/index";
-import { problem, problemHeaders } from "./rest/problem";
+import { problem } from "./rest/problem";
 import { type TrpcCtx, trpcContext } from "./trpc/context";
+import { publicQueries } from "./trpc/public-queries";
+import { refusalHeaders } from "./trpc/refusal-headers";
 import { appRouter } from "./trpc/router";
 
 export type AppDeps = Pick<
@@ -89,6 +91,8 @@ export function createApp(deps: AppDeps) {
 
   app.route("/", createRestApp());
   app.route("/", docsRoutes());
+  const trpcSettings = { secureCookies: secureCookies(config), checkOutputs: config.NODE_ENV === "test" };
+  app.use("/trpc/*", publicQueries(trpcSettings, TRPC_MAX_BATCH));
   app.use(
     "/trpc/*",
     trpcServer({
@@ -96,15 +100,11 @@ export function createApp(deps: AppDeps) {
       endpoint: "/trpc",
       maxBatchSize: TRPC_MAX_BATCH,
       createContext: (opts, c) =>
-        trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, {
-          secureCookies: secureCookies(config),
-          checkOutputs: config.NODE_ENV === "test",
-        }) as TrpcCtx & Record<string, unknown>,
+        trpcContext(c.get("ctx"), c.get("authFailure"), opts.resHeaders, trpcSettings) as TrpcCtx &
+          Record<string, unknown>,
       responseMeta: ({ errors, ctx }) => {
-        const limited = errors.map((e) => e.cause).find((e) => e instanceof AppError && e.code === "RATE_LIMITED");
-        if (!(limited instanceof AppError)) return {};
-        // The limit that answered wins over the general one's headers, as on REST.
-        const headers = problemHeaders(limited);
+        const headers = refusalHeaders(errors);
+        if (!headers) return {};
         if (ctx) for (const [name, value] of Object.entries(headers)) ctx.resHeaders.set(name, value);
         return ctx ? {} : { headers: new Headers(headers) };
       },

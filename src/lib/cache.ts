@@ -26,6 +26,8 @@ export const tagKey = (tag: string) => `t:${tag}`;
  * version, so one MGET reads the value and checks it is fresh. A store failure
  * is a cache miss: callers never fail because the cache did.
  *
+ * Concurrent misses of one key in this process run its loader once.
+ *
  * Values handed out are shared between callers: treat them as read-only.
  */
 export class Cache {
@@ -34,6 +36,8 @@ export class Cache {
   // (bench/RESULTS.md). Bounded; the oldest key is dropped first.
   private readonly decoded = new BoundedMap<string, { raw: string; entry: Entry }>(1000);
   private readonly invalidateListeners: ((tags: string[]) => void)[] = [];
+  /** Loads in flight in this process, by key and the tag versions they were started under. */
+  private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: KeyValueStore,
@@ -56,9 +60,34 @@ export class Cache {
       const entry = this.decode(key, raw);
       if (tags.every((t) => entry.v[t] === current[t])) return entry.d as T;
     }
+    // Callers that missed under the same tag versions share one load. One that read newer
+    // versions (an invalidation came in between) starts its own: the load in flight may
+    // have read the data before the write committed.
+    const flight = `${key}\u0000${tags.map((t) => current[t]).join("\u0000")}`;
+    let pending = this.loading.get(flight) as Promise<T> | undefined;
+    if (!pending) {
+      // Settled loads leave the map, failed ones too: the next miss tries again.
+      pending = this.loadAndStore(key, current, opts, load).finally(() => this.loading.delete(flight));
+      this.loading.set(flight, pending);
+    }
+    return pending;
+  }
+
+  private async loadAndStore<T>(
+    key: string,
+    versions: Record<string, string>,
+    opts: CacheOptions,
+    load: () => Promise<T>,
+  ): Promise<T> {
     const value = await load();
-    const entry: Entry = { v: current, d: value };
-    await this.store.set(`c:${key}`, JSON.stringify(entry), opts.ttlSeconds ?? this.defaultTtl).catch(() => undefined);
+    // Stored under the versions read before the load: if a tag was invalidated meanwhile,
+    // the next reader sees a newer version and loads again.
+    const entry: Entry = { v: versions, d: value };
+    const raw = JSON.stringify(entry);
+    // Hits hand out this very object until the entry changes, so what callers derive from it
+    // once (the HTTP body and its ETag, src/http/public-cache.ts) is derived once per version.
+    this.decoded.set(key, { raw, entry });
+    await this.store.set(`c:${key}`, raw, opts.ttlSeconds ?? this.defaultTtl).catch(() => undefined);
     return value;
   }
 

@@ -57,6 +57,12 @@ export interface RestBinding {
   produces?: string;
 }
 
+/** How long a shared cache may serve a public answer, then serve it stale while it revalidates. */
+export interface PublicCache {
+  maxAgeSeconds: number;
+  staleWhileRevalidateSeconds: number;
+}
+
 /** What the transports do besides answering the output: the session cookie after sign-in or sign-out. */
 export type SessionEffect = "set" | "clear";
 
@@ -92,6 +98,12 @@ export interface Operation<
   name?: string;
   /** The output carries `{ token, expiresAt }` for the session cookie ("set"), or the cookie ends ("clear"). */
   session?: SessionEffect;
+  /**
+   * A query whose answer is the same for every caller (anyone may call it, and
+   * being signed in changes nothing): anonymous reads are answered with
+   * `Cache-Control: public` and an ETag, so a CDN or browser may keep them (src/http/public-cache.ts).
+   */
+  publicCache?: PublicCache;
   run(ctx: Ctx, input: InputOf<I>): Promise<OutputOf<O>>;
 }
 

@@ -42,12 +42,23 @@ export const RESPONSE_HEADERS = {
     description: "The methods this path has",
     schema: { type: "string", maxLength: 100 },
   },
+  ETag: {
+    description:
+      "A strong validator of the body (for anonymous callers): send it back as If-None-Match to get 304 while it is current",
+    schema: { type: "string", maxLength: 64, pattern: '^"[0-9a-z]+"$' },
+  },
+  "Cache-Control": {
+    description:
+      "`public, max-age=N, stale-while-revalidate=M` on a public read answered to an anonymous caller (a CDN may keep it); `no-store` on everything else",
+    schema: { type: "string", maxLength: 128, pattern: "^[a-z-]+(=\\d+)?(, [a-z-]+(=\\d+)?)*$" },
+  },
 } as const;
 
 type HeaderName = keyof typeof RESPONSE_HEADERS;
 
 const EVERY_RESPONSE: HeaderName[] = [
   "X-Request-Id",
+  "Cache-Control",
   "RateLimit-Limit",
   "RateLimit-Remaining",
   "RateLimit-Reset",
@@ -103,6 +114,21 @@ export function problemResponses(...statuses: ProblemStatus[]) {
     ]),
   );
 }
+
+/** The conditional request of a public read (responses with an ETag). */
+export const IF_NONE_MATCH = {
+  in: "header" as const,
+  name: "If-None-Match",
+  required: false,
+  description: "ETags of copies the caller holds (or `*`): 304 without a body when one is current",
+  schema: { type: "string" as const, maxLength: 8192, pattern: '^(\\*|(W/)?"[^"]*"(\\s*,\\s*(W/)?"[^"]*")*)$' },
+};
+
+/** The answer to a conditional read whose copy is current: no body. */
+export const notModifiedResponse = () => ({
+  description: "The copy named in If-None-Match is current: no body",
+  headers: responseHeaders("ETag"),
+});
 
 export const IdempotencyKeyHeader = z.object({
   "idempotency-key": IdempotencyKey.optional().openapi({

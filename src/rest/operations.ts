@@ -2,16 +2,19 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { limitOperation } from "../http/caller-limit";
+import { cacheControlOf, encodeOnce, notModified, publiclyCacheable } from "../http/public-cache";
 import { secureCookies } from "../http/request-context";
 import { runOperation } from "../http/run-operation";
 import { AppError } from "../lib/errors";
-import { type Access, type AnyOperation, checkAccess, type RestBinding } from "../lib/operation";
+import { type Access, type AnyOperation, checkAccess, type PublicCache, type RestBinding } from "../lib/operation";
 import type { RestApp, RestEnv } from "./env";
 import {
   IdempotencyKeyHeader,
+  IF_NONE_MATCH,
   jsonBody,
   jsonResponse,
   keyOrSession,
+  notModifiedResponse,
   type ProblemStatus,
   problemResponses,
   responseHeaders,
@@ -53,6 +56,8 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     summary: rest.summary,
     ...(rest.description && { description: rest.description }),
     security: securityOf(op.access),
+    // Documented, not validated: a conditional header the server cannot use is ignored, never a 400.
+    ...(op.publicCache && { parameters: [IF_NONE_MATCH] }),
     // The guard runs before the input is validated: a caller without access learns nothing about the body.
     middleware: [guard(op), mediaType(rest.consumes?.contentType ?? "application/json")],
     request: {
@@ -64,6 +69,7 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     },
     responses: {
       [rest.status]: successResponse(op, rest),
+      ...(op.publicCache && { 304: notModifiedResponse() }),
       ...problemResponses(...implied, ...(rest.errors ?? [])),
     },
   });
@@ -84,8 +90,9 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
           ...raw,
         }
       : undefined;
+    const ctx = c.get("ctx");
     const output = await runOperation(
-      c.get("ctx"),
+      ctx,
       op,
       input,
       {
@@ -96,9 +103,19 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
       key,
     );
     if (rest.status === 204 || !op.output) return c.body(null, rest.status);
+    if (publiclyCacheable(op, ctx.actor)) return publicAnswer(c, op.publicCache, output as object, rest.status);
     if (rest.produces) return c.body(output as string, rest.status, { "Content-Type": rest.produces });
     return c.json(output as object, rest.status);
   };
+}
+
+/** A public read's body as cached beside its data, with its ETag; 304 when the caller's copy is current. */
+function publicAnswer(c: Context<RestEnv>, policy: PublicCache, output: object, status: 200 | 201 | 202) {
+  const { body, etag } = encodeOnce(output);
+  c.header("ETag", etag);
+  c.header("Cache-Control", cacheControlOf(policy));
+  if (notModified(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+  return c.body(body, status, { "Content-Type": "application/json" });
 }
 
 function successResponse(op: AnyOperation, rest: RestBinding) {
@@ -114,7 +131,7 @@ function successResponse(op: AnyOperation, rest: RestBinding) {
       content: { [rest.produces]: { schema: { type: "string" as const } } },
     };
   }
-  return jsonResponse(op.output, rest.responds, ...headers);
+  return jsonResponse(op.output, rest.responds, ...headers, ...(op.publicCache ? (["ETag"] as const) : []));
 }
 
 const textBody = (contentType: string) => ({

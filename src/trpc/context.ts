@@ -10,12 +10,15 @@ export interface TrpcCtx extends Ctx {
   checkOutputs: boolean;
 }
 
+/** How tRPC runs in this process. */
+export type TrpcSettings = Pick<TrpcCtx, "secureCookies" | "checkOutputs">;
+
 /** Per request; a credential failure answers as a tRPC error before any procedure runs. */
 export function trpcContext(
   ctx: Ctx,
   authFailure: AppError | null,
   resHeaders: Headers,
-  settings: { secureCookies: boolean; checkOutputs: boolean },
+  settings: TrpcSettings,
 ): TrpcCtx {
   if (authFailure) {
     throw new TRPCError({ code: ERROR_CODES[authFailure.code].trpc, message: authFailure.message, cause: authFailure });

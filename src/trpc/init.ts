@@ -18,16 +18,27 @@ const t = initTRPC.context<TrpcCtx>().create({
   },
 });
 
-/** Services throw AppError; tRPC answers with the matching TRPCError. Unknown failures are logged and hidden. */
+/**
+ * The TRPCError a failed call answers with: the matching code for an AppError (what a procedure
+ * throws arrives as INTERNAL_SERVER_ERROR, a rejected input as BAD_REQUEST with its ZodError as
+ * cause). Unknown failures are logged and hidden.
+ */
+export function translateError(failure: TRPCError, ctx: Pick<TrpcCtx, "log">, path: string): TRPCError {
+  if (!failure.cause) return failure;
+  const { error, unexpected } = toAppError(failure.cause);
+  // A code tRPC chose itself stands when its cause means nothing to us.
+  if (unexpected && failure.code !== "INTERNAL_SERVER_ERROR") return failure;
+  if (unexpected) ctx.log.error({ err: failure.cause, path }, "unhandled error in procedure");
+  return new TRPCError({ code: ERROR_CODES[error.code].trpc, message: error.message, cause: error });
+}
+
+/** Services throw AppError; tRPC answers with the matching TRPCError. */
 const translateErrors = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
-  // What a procedure throws arrives as INTERNAL_SERVER_ERROR, a rejected input as BAD_REQUEST (its ZodError as cause).
-  if (result.ok || !result.error.cause) return result;
-  const { error, unexpected } = toAppError(result.error.cause);
-  // A code tRPC chose itself stands when its cause means nothing to us.
-  if (unexpected && result.error.code !== "INTERNAL_SERVER_ERROR") return result;
-  if (unexpected) ctx.log.error({ err: result.error.cause, path }, "unhandled error in procedure");
-  throw new TRPCError({ code: ERROR_CODES[error.code].trpc, message: error.message, cause: error });
+  if (result.ok) return result;
+  const translated = translateError(result.error, ctx, path);
+  if (translated === result.error) return result;
+  throw translated;
 });
 
 export const router = t.router;

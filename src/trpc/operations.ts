@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { limitCaller, limitOperation } from "../http/caller-limit";
 import { runOperation } from "../http/run-operation";
+import type { Ctx } from "../lib/context";
 import {
   type AnyOperation,
   checkAccess,
@@ -10,7 +11,7 @@ import {
   type OperationTree,
   type OutputOf,
 } from "../lib/operation";
-import type { TrpcCtx } from "./context";
+import type { TrpcCtx, TrpcSettings } from "./context";
 import { publicProcedure } from "./init";
 
 type Resolve<I, R> = (ctx: TrpcCtx, input: I) => Promise<R>;
@@ -19,10 +20,7 @@ type Resolve<I, R> = (ctx: TrpcCtx, input: I) => Promise<R>;
 // from tRPC itself (ProcedureOf below), as if it were written by hand.
 const gate = (op: AnyOperation) =>
   publicProcedure.use(async ({ ctx, next }) => {
-    // Before the input is parsed: an early 401/403, and one bucket per caller shared with REST.
-    checkAccess(ctx.actor, op.access);
-    await limitCaller(ctx, (name, value) => ctx.resHeaders.set(name, value));
-    await limitOperation(ctx, op, (name, value) => ctx.resHeaders.set(name, value));
+    await admit(ctx, op, ctx.resHeaders);
     return next();
   });
 const queryWithInput = <I extends z.ZodType, R>(op: AnyOperation, input: I, resolve: Resolve<z.output<I>, R>) =>
@@ -57,23 +55,49 @@ export type ProceduresOf<T> = {
     : ProceduresOf<T[K]>;
 };
 
+/** Where a call's response headers go: tRPC's response headers, or the public-query path's own. */
+export interface CallHeaders {
+  set(name: string, value: string): void;
+  append(name: string, value: string): void;
+}
+
+/**
+ * A call's gate, before its input is parsed: an early 401/403, and one bucket per caller
+ * shared with REST, then the operation's own limit.
+ */
+export async function admit(ctx: Ctx, op: AnyOperation, headers: CallHeaders): Promise<void> {
+  const set = (name: string, value: string) => headers.set(name, value);
+  checkAccess(ctx.actor, op.access);
+  await limitCaller(ctx, set);
+  await limitOperation(ctx, op, set);
+}
+
+/** A call's run, once admitted and its input parsed. */
+export function resolveCall(
+  op: AnyOperation,
+  ctx: Ctx,
+  input: unknown,
+  headers: CallHeaders,
+  settings: TrpcSettings,
+): Promise<unknown> {
+  // The key travels in the input here (REST: a header); the operation gets its declared input.
+  const { [IDEMPOTENCY_KEY_FIELD]: key, ...declared } = (op.idempotent ? input : {}) as Record<string, unknown>;
+  return runOperation(
+    ctx,
+    op,
+    op.idempotent ? declared : input,
+    {
+      appendHeader: (name, value) => headers.append(name, value),
+      secureCookies: settings.secureCookies,
+      checkOutput: settings.checkOutputs,
+    },
+    key as string | undefined,
+  );
+}
+
 /** Builds the procedure of one declaration: gate, input, the shared run. */
 export function procedureFor<Op extends AnyOperation>(op: Op): ProcedureOf<Op> {
-  const resolve = (ctx: TrpcCtx, input: unknown) => {
-    // The key travels in the input here (REST: a header); the operation gets its declared input.
-    const { [IDEMPOTENCY_KEY_FIELD]: key, ...declared } = (op.idempotent ? input : {}) as Record<string, unknown>;
-    return runOperation(
-      ctx,
-      op,
-      op.idempotent ? declared : input,
-      {
-        appendHeader: (name, value) => ctx.resHeaders.append(name, value),
-        secureCookies: ctx.secureCookies,
-        checkOutput: ctx.checkOutputs,
-      },
-      key as string | undefined,
-    );
-  };
+  const resolve = (ctx: TrpcCtx, input: unknown) => resolveCall(op, ctx, input, ctx.resHeaders, ctx);
   const built = op.input
     ? op.kind === "query"
       ? queryWithInput(op, op.input, resolve)

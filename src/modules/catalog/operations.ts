@@ -1,13 +1,17 @@
 import { IdParam } from "../../lib/id-param";
 import { anyone, idempotentMutation, mutation, query, staff } from "../../lib/operation";
 import { UpdateCategoryBody, UpdateCategoryInput } from "./admin-schemas";
+import { CATALOG_PUBLIC_CACHE } from "./cache-tags";
 import * as catalog from "./categories";
 import { Category, CategoryDetail, CategoryTree, CreateCategoryInput, GetCategoryInput } from "./schemas";
+
+// Short: a CDN may serve a shopper a category a minute old; the server itself is fresh after every write.
 
 export const listCategories = query({
   input: undefined,
   output: CategoryTree,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   rest: {
     method: "get",
     path: "/categories",
@@ -24,6 +28,7 @@ export const getCategory = query({
   input: GetCategoryInput,
   output: CategoryDetail,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   rest: {
     method: "get",
     path: "/categories/{idOrSlug}",

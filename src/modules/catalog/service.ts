@@ -1,7 +1,7 @@
 // What other modules may call (architecture.md: a module imports another's service only).
 
 export { assertVariantsFit, optionErrors, retitleVariantsInTx } from "./admin-variant-rules";
-export { PRODUCT_LISTS_TAG } from "./cache-tags";
+export { CATALOG_PUBLIC_CACHE, PRODUCT_LISTS_TAG } from "./cache-tags";
 export { cardsByIds } from "./cards";
 export { getCategory, listCategoryTree } from "./categories";
 export { getCollection, listCollections } from "./collection-reads";

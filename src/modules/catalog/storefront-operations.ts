@@ -1,4 +1,5 @@
 import { anyone, query } from "../../lib/operation";
+import { CATALOG_PUBLIC_CACHE } from "./cache-tags";
 import { getCollection, listCollections } from "./collection-reads";
 import { getProduct, listProducts } from "./product-reads";
 import { Collection } from "./schemas";
@@ -19,6 +20,7 @@ export const listProductsOp = query({
   input: ListProductsInput,
   output: ProductPage,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   rest: {
     method: "get",
     path: "/products",
@@ -38,6 +40,7 @@ export const getProductOp = query({
   input: GetProductInput,
   output: StorefrontProduct,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   rest: {
     method: "get",
     path: "/products/{idOrSlug}",
@@ -58,6 +61,7 @@ export const listCollectionsOp = query({
   input: ListCollectionsInput,
   output: CollectionPage,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   rest: {
     method: "get",
     path: "/collections",
@@ -75,6 +79,7 @@ export const getCollectionOp = query({
   input: GetCollectionInput,
   output: Collection,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   rest: {
     method: "get",
     path: "/collections/{idOrSlug}",

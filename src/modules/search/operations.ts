@@ -1,4 +1,5 @@
 import { anyone, query } from "../../lib/operation";
+import { CATALOG_PUBLIC_CACHE } from "../catalog/service";
 import { SearchProductsInput, SearchProductsQuery, SearchResult } from "./schemas";
 import * as search from "./service";
 
@@ -6,6 +7,7 @@ export const searchProducts = query({
   input: SearchProductsInput,
   output: SearchResult,
   access: anyone,
+  publicCache: CATALOG_PUBLIC_CACHE,
   // Each search ranks and counts every match: a tighter budget per caller than a list page.
   limit: { name: "search", perMinute: 120 },
   rest: {
