@@ -6,10 +6,12 @@
  * Redis when the run has one, and on a Redis that is down.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { CATALOG_PUBLIC_CACHE } from "../src/modules/catalog/cache-tags";
 import { createTestApp, hasRedis, type TestApp, useTestApp } from "./harness";
 import { freePort } from "./services";
 
-const PUBLIC = "public, max-age=60, stale-while-revalidate=300";
+// What the category reads declare (src/modules/catalog/cache-tags.ts), as the header spells it.
+const PUBLIC = `public, max-age=${CATALOG_PUBLIC_CACHE.maxAgeSeconds}, stale-while-revalidate=${CATALOG_PUBLIC_CACHE.staleWhileRevalidateSeconds}`;
 const ETAG = /^"[0-9a-z]+"$/;
 
 const get = (t: TestApp, path: string, headers: Record<string, string> = {}) =>
