@@ -1,4 +1,5 @@
 import { defineModule } from "../../lib/module";
+import { exportProductsOp, importProductsOp } from "./import-export-operations";
 import * as op from "./operations";
 
 /** Categories, and later products, variants and inventory. */
@@ -10,6 +11,13 @@ export default defineModule({
   ],
   operations: {
     catalog: { categories: { list: op.listCategories, get: op.getCategory } },
-    admin: { categories: { create: op.createCategory } },
+    admin: {
+      categories: { create: op.createCategory },
+      products: {
+        import: importProductsOp,
+        // REST only (trpc: false): a stream is no tRPC answer.
+        export: exportProductsOp,
+      },
+    },
   },
 });

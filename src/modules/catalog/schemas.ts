@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { PRODUCT_STATUSES } from "../../db/schema";
 import { Line, Prose, Text } from "../../lib/text";
 
-const Slug = z
+export const Slug = z
   .string()
   .min(1)
   .max(120)
