@@ -182,19 +182,21 @@ function json(cell: string): unknown {
   }
 }
 
+/** How both the API (a whole body) and the CLI (a file, streamed) read CSV: records keyed by a checked header. */
+export const CSV_PARSE_OPTIONS = {
+  bom: true,
+  skip_empty_lines: true,
+  columns: (header: string[]) => {
+    checkCsvHeader(header);
+    return header;
+  },
+};
+
 /** CSV text as unchecked rows; a file CSV cannot read at all is a 400 saying where. */
 export function rowsFromCsv(text: string): unknown[] {
   let records: CsvRecord[];
   try {
-    records = parse(text, {
-      bom: true,
-      columns: (header: string[]) => {
-        checkCsvHeader(header);
-        return header;
-      },
-      skip_empty_lines: true,
-      relax_column_count: false,
-    }) as CsvRecord[];
+    records = parse(text, CSV_PARSE_OPTIONS) as CsvRecord[];
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw csvError(err);
@@ -204,7 +206,8 @@ export function rowsFromCsv(text: string): unknown[] {
 
 /** A CSV library failure (unclosed quote, wrong cell count) as the client's 400, naming the line. */
 export function csvError(err: unknown): AppError {
-  const message = err instanceof Error ? err.message : String(err);
+  // The library's message names the line and the problem; cut it, as it may quote a long cell.
+  const message = (err instanceof Error ? err.message : String(err)).slice(0, 300);
   return new AppError("VALIDATION_FAILED", `The CSV could not be read: ${message}`, {
     errors: [{ path: "csv", message }],
   });

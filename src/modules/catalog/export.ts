@@ -24,27 +24,33 @@ export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
 export function exportProducts(ctx: Ctx, raw: z.input<typeof ExportProductsInput>): ReadableStream<Uint8Array> {
   requireStaff(ctx.actor, "catalog:read");
   const { format } = ExportProductsInput.parse(raw);
-  const batches = exportBatches(ctx);
+  const chunks = exportChunks(ctx, format);
   const encoder = new TextEncoder();
-  let first = true;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = await batches.next();
-      // An empty catalog still has its CSV header.
-      if (next.done && !first) return controller.close();
-      const rows = next.done ? [] : next.value;
-      controller.enqueue(encoder.encode(format === "csv" ? csvText(rows, first) : ndjsonText(rows)));
-      first = false;
+      const next = await chunks.next();
       if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value.text));
     },
     async cancel() {
-      await batches.return(undefined);
+      await chunks.return(undefined);
     },
   });
 }
 
+/** The export's text batch by batch, with how many rows each holds (the CLI's progress). */
+export async function* exportChunks(ctx: Ctx, format: ExportFormat): AsyncGenerator<{ text: string; rows: number }> {
+  let first = true;
+  for await (const rows of exportBatches(ctx)) {
+    yield { text: format === "csv" ? csvText(rows, first) : ndjsonText(rows), rows: rows.length };
+    first = false;
+  }
+  // An empty catalog still has its CSV header.
+  if (first && format === "csv") yield { text: csvText([], true), rows: 0 };
+}
+
 /** The catalog's rows, one batch of EXPORT_BATCH_PRODUCTS products at a time, ordered by product slug. */
-export async function* exportBatches(ctx: Ctx): AsyncGenerator<CatalogRow[]> {
+async function* exportBatches(ctx: Ctx): AsyncGenerator<CatalogRow[]> {
   let after: string | null = null;
   for (;;) {
     const batch = await ctx.db

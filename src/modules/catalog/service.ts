@@ -4,7 +4,7 @@ export { cardsByIds } from "./cards";
 export { CatalogRow, ImportRowsInput } from "./catalog-rows";
 export { getCategory, listCategoryTree } from "./categories";
 export { STORE_CURRENCY } from "./currency";
-export { exportBatches, exportProducts } from "./export";
+export { exportChunks, exportProducts } from "./export";
 export { importProducts, importRowsInTx } from "./import";
 export { lowStockAlertJob, syncSearchIndexJob } from "./jobs";
 export { productsChangedInTx } from "./listing";
