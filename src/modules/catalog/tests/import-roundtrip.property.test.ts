@@ -65,13 +65,19 @@ function rowsOf(products: fc.infer<typeof product>[], run: number): CatalogRow[]
         status: p.status,
         categorySlug: p.categorySlug,
         tags: p.tags,
-        images: p.images.map((img, k) => ({ url: `https://img.example/${k}?q=${encodeURIComponent(img.q)}`, alt: img.alt })),
+        images: p.images.map((img, k) => ({
+          url: `https://img.example/${k}?q=${encodeURIComponent(img.q)}`,
+          alt: img.alt,
+        })),
         productMetadata: p.productMetadata,
         price: v.price,
         compareAtPrice: v.compareAtPrice,
         weightGrams: v.weightGrams,
         // The first value carries the variant's index: two variants never share a combination.
-        options: p.optionNames.map((name, k) => ({ name, value: k === 0 ? `${j}${v.values[k]}` : (v.values[k] ?? "") })),
+        options: p.optionNames.map((name, k) => ({
+          name,
+          value: k === 0 ? `${j}${v.values[k]}` : (v.values[k] ?? ""),
+        })),
         variantMetadata: v.variantMetadata,
         onHand: v.onHand,
         lowStockThreshold: v.lowStockThreshold,
@@ -98,7 +104,10 @@ describe("export -> import -> export", () => {
         await importProducts(system, { rows });
 
         const ndjson = await exportText("ndjson");
-        const exported = ndjson.trim().split("\n").map((l) => JSON.parse(l) as CatalogRow);
+        const exported = ndjson
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as CatalogRow);
         const bySku = new Map(exported.map((r) => [r.sku, r]));
         for (const row of rows) expect(bySku.get(row.sku)).toEqual(row);
         expect(exported).toHaveLength(rows.length);

@@ -18,6 +18,9 @@ const importCsv = (csv: string) =>
   });
 
 const CATALOG_TABLES = [
+  "categories",
+  "collections",
+  "collection_products",
   "products",
   "product_options",
   "variants",
@@ -142,6 +145,22 @@ describe("importProducts (JSON rows)", () => {
     const queued =
       await t.sql`select p.slug from product_changes c join products p on p.id = c.product_id where p.slug like 'many-%'`;
     expect(queued.length).toBe(7);
+  });
+
+  test("stock falling to the low-stock threshold enqueues one alert, and rising again none", async () => {
+    const row = { sku: "LOW-1", productSlug: "low", title: "Low", price: 100, lowStockThreshold: 5 };
+    const alerts = async () => {
+      const [n] =
+        await t.sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'low-stock-alert'`;
+      return n?.n;
+    };
+    await importJson([{ ...row, onHand: 10 }]);
+    expect(await alerts()).toBe(0);
+    await importJson([{ ...row, onHand: 4 }]);
+    expect(await alerts()).toBe(1);
+    await importJson([{ ...row, onHand: 3 }]);
+    await importJson([{ ...row, onHand: 9 }]);
+    expect(await alerts()).toBe(1);
   });
 
   test("over tRPC, the same rows and the same report", async () => {
