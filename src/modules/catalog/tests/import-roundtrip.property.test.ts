@@ -32,7 +32,7 @@ const nullableCount = fc.option(fc.nat({ max: 100_000 }), { nil: null });
 const product = fc.record({
   title: line(20),
   description: prose,
-  status: fc.constantFrom("draft", "active", "archived" as const),
+  status: fc.constantFrom<CatalogRow["status"][]>("draft", "active", "archived"),
   categorySlug: fc.constantFrom(null, "home"),
   tags: fc.uniqueArray(line(8, false), { maxLength: 3 }),
   images: fc.array(fc.record({ q: text({ max: 6 }), alt: fc.oneof(fc.constant(""), line(12)) }), { maxLength: 2 }),
@@ -53,7 +53,9 @@ const product = fc.record({
 });
 
 /** The generated products as import rows: unique slugs and SKUs, one distinct value combination per variant. */
-function rowsOf(products: fc.infer<typeof product>[], run: number): CatalogRow[] {
+type Generated = typeof product extends fc.Arbitrary<infer T> ? T : never;
+
+function rowsOf(products: Generated[], run: number): CatalogRow[] {
   return products.flatMap((p, i) => {
     const variants = p.optionNames.length === 0 ? p.variants.slice(0, 1) : p.variants;
     return variants.map(
