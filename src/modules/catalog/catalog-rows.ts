@@ -65,8 +65,16 @@ export const ImportRowsInput = z
   .strictObject({ rows: z.array(CatalogRow).min(1).max(IMPORT_ROW_LIMIT) })
   .openapi("ImportRowsInput");
 
-/** JSON rows, or the text of a CSV file (REST sends it as the `text/csv` body). */
-export const ImportProductsInput = z.union([ImportRowsInput, z.strictObject({ csv: Text })]);
+/**
+ * JSON rows, or the text of a CSV file (REST sends it as the `text/csv` body). One object rather
+ * than a union: a bad row's error then names its row and field, not the union.
+ */
+export const ImportProductsInput = ImportRowsInput.partial({ rows: true })
+  .extend({ csv: Text.optional() })
+  .refine((input) => (input.rows === undefined) !== (input.csv === undefined), {
+    message: "Send either rows or a CSV file",
+    path: ["rows"],
+  });
 
 export const EXPORT_FORMATS = ["csv", "ndjson"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -18,7 +18,8 @@ import { type ImportPlan, type ProductPlan, type VariantPlan, writeImportInTx } 
 export async function importProducts(ctx: Ctx, raw: z.input<typeof ImportProductsInput>): Promise<ImportReport> {
   requireStaff(ctx.actor, "catalog:write");
   const input = ImportProductsInput.parse(raw);
-  const { rows } = "csv" in input ? ImportRowsInput.parse({ rows: rowsFromCsv(input.csv) }) : input;
+  const { rows } =
+    input.csv === undefined ? { rows: input.rows ?? [] } : ImportRowsInput.parse({ rows: rowsFromCsv(input.csv) });
   return inTransaction(ctx, (tx) => importRowsInTx(tx, rows));
 }
 

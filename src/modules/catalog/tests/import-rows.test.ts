@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { trpcError } from "../../../../tests/errors";
 import { makeProduct } from "../../../../tests/factories/products";
 import { useTestApp } from "../../../../tests/harness";
 
@@ -166,6 +167,14 @@ describe("importProducts (JSON rows)", () => {
   test("over tRPC, the same rows and the same report", async () => {
     const report = await admin.trpc.admin.products.import.mutate({ rows: [tee("TEE-XL", "XL")] });
     expect(report.rows).toEqual([expect.objectContaining({ sku: "TEE-XL", variant: "created", product: "updated" })]);
+  });
+
+  test("over tRPC, a bad row is the same 400 naming its row and field", async () => {
+    const err = await trpcError(
+      admin.trpc.admin.products.import.mutate({ rows: [tee("TEE-XS", "XS", { price: 1.5 })] }),
+    );
+    expect(err.data).toMatchObject({ code: "VALIDATION_FAILED", httpStatus: 400 });
+    expect(err.data.errors.map((e: { path: string }) => e.path)).toEqual(["rows.0.price"]);
   });
 });
 
