@@ -127,5 +127,5 @@ describe("export -> import -> export", () => {
       }),
       { numRuns: 10, seed: 20261201 },
     );
-  });
+  }, 60_000);
 });
