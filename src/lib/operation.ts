@@ -51,10 +51,16 @@ export interface RestBinding {
   body?: z.ZodType;
   /** Request headers that belong to the input (a webhook's signature), keys lower-case. */
   headers?: z.ZodObject;
-  /** A body that is not JSON (a signed webhook, a CSV upload): its media type, and the input field that gets the raw text. */
+  /**
+   * A body that is not JSON (a signed webhook, a CSV upload): its media type, and the input field that gets the raw text.
+   * With `body` as well, the route takes either: JSON checked against `body`, or this media type as raw text.
+   */
   consumes?: { contentType: string; field: string };
-  /** A response that is not JSON (CSV, NDJSON): its media type; the output is the body, a string or a stream. */
-  produces?: string;
+  /**
+   * A response that is not JSON (CSV, NDJSON): its media type; the output is the body, a string or a stream.
+   * With several types, the output is `{ contentType, body }`, the body in the type it chose (a `format` query).
+   */
+  produces?: string | readonly string[];
 }
 
 /** How long a shared cache may serve a public answer, then serve it stale while it revalidates. */

@@ -59,13 +59,17 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
     // Documented, not validated: a conditional header the server cannot use is ignored, never a 400.
     ...(op.publicCache && { parameters: [IF_NONE_MATCH] }),
     // The guard runs before the input is validated: a caller without access learns nothing about the body.
-    middleware: [guard(op), mediaType(rest.consumes?.contentType ?? "application/json")],
+    middleware: [
+      guard(op),
+      mediaType(rest.consumes?.contentType ?? "application/json", Boolean(body && rest.consumes)),
+    ],
     request: {
       ...(headers && { headers }),
       ...(params && { params: params as z.ZodObject }),
       ...(query && { query: query as z.ZodObject }),
       ...(body && { body: jsonBody(body) }),
       ...(rest.consumes && { body: textBody(rest.consumes.contentType) }),
+      ...(body && rest.consumes && { body: jsonOrTextBody(body, rest.consumes.contentType) }),
     },
     responses: {
       [rest.status]: successResponse(op, rest),
@@ -80,7 +84,10 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
   return async (c: Context<RestEnv>) => {
     const valid = (target: string) => (c.req.valid as (t: string) => object).call(c.req, target);
     const { "idempotency-key": key, ...fromHeaders } = (headers ? valid("header") : {}) as Record<string, string>;
-    const raw = rest.consumes && { [rest.consumes.field]: await c.req.text() };
+    const raw = rest.consumes &&
+      isRaw(c, rest.consumes.contentType, Boolean(body)) && {
+        [rest.consumes.field]: await c.req.text(),
+      };
     const input = op.input
       ? {
           ...(params && valid("param")),
@@ -104,7 +111,10 @@ function handlerFor(op: AnyOperation, rest: RestBinding) {
     );
     if (rest.status === 204 || !op.output) return c.body(null, rest.status);
     if (publiclyCacheable(op, ctx.actor)) return publicAnswer(c, op.publicCache, output as object, rest.status);
-    if (rest.produces) return c.body(output as string, rest.status, { "Content-Type": rest.produces });
+    if (rest.produces) {
+      const { body: produced, contentType } = producedBody(output as Produced, rest.produces);
+      return c.body(produced, rest.status, { "Content-Type": contentType });
+    }
     return c.json(output as object, rest.status);
   };
 }
@@ -128,10 +138,23 @@ function successResponse(op: AnyOperation, rest: RestBinding) {
     return {
       description: rest.responds,
       headers: responseHeaders(...headers),
-      content: { [rest.produces]: { schema: { type: "string" as const } } },
+      content: Object.fromEntries(
+        [rest.produces].flat().map((type) => [type, { schema: { type: "string" as const } }]),
+      ),
     };
   }
   return jsonResponse(op.output, rest.responds, ...headers, ...(op.publicCache ? (["ETag"] as const) : []));
+}
+
+/** What an operation with `produces` answers: the body alone (of its one media type), or the body with the type it chose. */
+type Produced =
+  | string
+  | ReadableStream<Uint8Array>
+  | { contentType: string; body: string | ReadableStream<Uint8Array> };
+
+function producedBody(output: Produced, produces: string | readonly string[]) {
+  if (typeof output === "object" && "contentType" in output) return output;
+  return { body: output, contentType: [produces].flat()[0] ?? "application/octet-stream" };
 }
 
 const textBody = (contentType: string) => ({
@@ -139,16 +162,32 @@ const textBody = (contentType: string) => ({
   content: { [contentType]: { schema: { type: "string" as const } } },
 });
 
-/** A body, when there is one, must be of the media type the operation reads (415 otherwise). */
-const mediaType = (expected: string) => {
-  const accepts =
-    expected === "application/json"
-      ? (type: string) => /^application\/([\w.+-]*\+)?json\b/i.test(type)
-      : (type: string) => type.toLowerCase().startsWith(expected);
+/**
+ * A JSON body or a raw one (a CSV import of what JSON rows also say). Not required for the validator's
+ * sake: it then checks the JSON only when the body is JSON, and the raw text goes to the operation's field.
+ */
+const jsonOrTextBody = (schema: z.ZodType, contentType: string) => ({
+  required: false,
+  content: { "application/json": { schema }, [contentType]: { schema: { type: "string" as const } } },
+});
+
+const isJson = (type: string) => /^application\/([\w.+-]*\+)?json\b/i.test(type);
+
+/** Whether the body goes to the operation raw: always when that is all it reads, else when it is of that type. */
+const isRaw = (c: Context<RestEnv>, contentType: string, alsoJson: boolean) =>
+  !alsoJson || (c.req.header("content-type") ?? "").toLowerCase().startsWith(contentType);
+
+/** A body, when there is one, must be of the media type the operation reads, or JSON too when `orJson` (415 otherwise). */
+const mediaType = (expected: string, orJson = false) => {
+  const raw = (type: string) => type.toLowerCase().startsWith(expected);
+  const accepts = expected === "application/json" ? isJson : orJson ? (type: string) => raw(type) || isJson(type) : raw;
   return createMiddleware<RestEnv>(async (c, next) => {
     const hasBody = c.req.raw.body !== null && c.req.header("content-length") !== "0";
     if (hasBody && !accepts(c.req.header("content-type") ?? "")) {
-      throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Send the body as ${expected}`);
+      throw new AppError(
+        "UNSUPPORTED_MEDIA_TYPE",
+        `Send the body as ${orJson ? `${expected} or application/json` : expected}`,
+      );
     }
     await next();
   });

@@ -1,6 +1,7 @@
 import { defineModule } from "../../lib/module";
 import * as collectionOp from "./admin-collection-operations";
 import * as adminOp from "./admin-operations";
+import { exportProductsOp, importProductsOp } from "./import-export-operations";
 import * as inventory from "./inventory-operations";
 import * as op from "./operations";
 import * as storefront from "./storefront-operations";
@@ -27,6 +28,10 @@ export default defineModule({
     admin: {
       categories: { create: op.createCategory, update: op.updateCategory, delete: op.deleteCategory },
       products: {
+        // Before get: /admin/products/export must not be read as /admin/products/{id}.
+        import: importProductsOp,
+        // REST only (trpc: false): a stream is no tRPC answer.
+        export: exportProductsOp,
         list: adminOp.listAdminProducts,
         get: adminOp.getAdminProduct,
         create: adminOp.createProduct,

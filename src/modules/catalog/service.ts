@@ -3,9 +3,12 @@
 export { assertVariantsFit, optionErrors, retitleVariantsInTx } from "./admin-variant-rules";
 export { CATALOG_PUBLIC_CACHE, PRODUCT_LISTS_TAG } from "./cache-tags";
 export { cardsByIds } from "./cards";
+export { CatalogRow, ImportRowsInput } from "./catalog-rows";
 export { getCategory, listCategoryTree } from "./categories";
 export { getCollection, listCollections } from "./collection-reads";
 export { STORE_CURRENCY } from "./currency";
+export { exportChunks, exportProducts } from "./export";
+export { importProducts, importRowsInTx } from "./import";
 export { commitInTx, releaseInTx, reserveInTx } from "./inventory-reservations";
 export { StockMovementInput } from "./inventory-schemas";
 export { lowStockAlertJob, syncSearchIndexJob } from "./jobs";
