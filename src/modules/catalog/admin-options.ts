@@ -8,10 +8,11 @@ import { IdParam } from "../../lib/id-param";
 import { newId } from "../../lib/ids";
 import { inTransaction, type TxCtx } from "../../lib/transaction";
 import { readAdminProduct } from "./admin-read";
-import { AddOptionInput, type AdminProduct, MAX_OPTIONS, UpdateOptionInput } from "./admin-schemas";
+import { AddOptionInput, type AdminProduct, UpdateOptionInput } from "./admin-schemas";
 import { optionSetErrors, retitleVariantsInTx, throwIfAny } from "./admin-variant-rules";
 import { lockProductOptionsInTx } from "./admin-variants";
 import { productsChangedInTx } from "./listing";
+import { MAX_OPTIONS } from "./schemas";
 
 // Options change with the variants that use them, in one transaction, so every variant keeps one
 // value for each option (admin-variant-rules.ts).

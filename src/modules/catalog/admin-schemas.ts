@@ -5,26 +5,27 @@ import { Line, Prose, Text } from "../../lib/text";
 import {
   CategoryRef,
   Collection,
+  ImageUrl,
+  MAX_OPTIONS,
   Metadata,
+  Price,
   PriceRange,
   ProductImage,
   ProductOption,
   ProductStatus,
   Slug,
+  Tag,
   VariantBase,
 } from "./schemas";
 
 // Shapes only staff see and send: the admin side of products, variants, options, images and collections.
 
 /** Options per product (Shopify's limit was three for years; five leaves room). */
-export const MAX_OPTIONS = 5;
-
-const Money = z.number().int().min(0).max(2_000_000_000);
 const Position = z.number().int().min(0).max(1_000_000);
 const Quantity = z.number().int().min(0).max(1_000_000_000);
 
 const Tags = z
-  .array(Line.min(1).max(100))
+  .array(Tag)
   .max(50)
   .transform((tags) => [...new Set(tags)])
   .openapi({ description: "Free strings for filtering; duplicates are dropped", example: ["summer"] });
@@ -34,10 +35,6 @@ const Attributes = z
   .refine((a) => Object.keys(a).length <= 50, "At most 50 keys")
   .refine((a) => JSON.stringify(a).length <= 20_000, "At most 20,000 characters of JSON")
   .openapi({ description: "Structured facts (material, care) as JSON values", example: { material: "cotton" } });
-
-const ImageUrl = Text.max(2000)
-  .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), "An http(s) URL")
-  .openapi({ example: "https://cdn.example.com/shirt.jpg" });
 
 /** Option name to value; the product's options decide which keys are needed. */
 const VariantOptions = z.record(Line.min(1).max(100), Line.min(1).max(100)).openapi({ example: { Size: "M" } });
@@ -118,8 +115,8 @@ const OptionInput = z.strictObject({
 
 const VariantFields = {
   sku: Line.min(1).max(100),
-  price: Money,
-  compareAtPrice: Money.nullable().default(null),
+  price: Price,
+  compareAtPrice: Price.nullable().default(null),
   weightGrams: z.number().int().min(0).max(10_000_000).nullable().default(null),
   options: VariantOptions.default({}),
   metadata: Metadata.default({}),
@@ -175,8 +172,8 @@ export const CreateVariantInput = NewVariant.extend(IdParam.shape);
 
 const VariantChange = z.strictObject({
   sku: VariantFields.sku.optional(),
-  price: Money.optional(),
-  compareAtPrice: Money.nullable().optional(),
+  price: Price.optional(),
+  compareAtPrice: Price.nullable().optional(),
   weightGrams: z.number().int().min(0).max(10_000_000).nullable().optional(),
   options: VariantOptions.optional().openapi({ description: "One value for each of the product's options" }),
   position: Position.optional(),

@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { AppError } from "../../lib/errors";
 import { Line, Prose, Text } from "../../lib/text";
-import { Metadata, ProductStatus, Slug } from "./schemas";
+import { ImageUrl, MAX_OPTIONS, Metadata, Price, ProductStatus, Slug, TAG_SEPARATOR, Tag } from "./schemas";
 
 // The one row format of bulk import and export (README "Bulk import and export"): one row per
 // variant, carrying its product. JSON rows and NDJSON lines are `CatalogRow`s; CSV flattens them
@@ -11,23 +11,11 @@ import { Metadata, ProductStatus, Slug } from "./schemas";
 
 /** The most rows one import call takes; the CLI sends bigger files in batches of this many. */
 export const IMPORT_ROW_LIMIT = 1000;
-/** The most options a product has in this format (option1Name ... option3Value in CSV). */
-export const MAX_OPTIONS = 3;
-/** Joins tags in one CSV cell; tags may not contain it, so the join is never ambiguous. */
-export const TAG_SEPARATOR = "|";
-
-const Money = z.number().int().min(0).max(2_147_483_647);
 const Count = z.number().int().min(0).max(2_147_483_647);
-
-const Tag = Line.min(1)
-  .max(50)
-  .refine((tag) => !tag.includes(TAG_SEPARATOR), `Must not contain "${TAG_SEPARATOR}" (it separates tags in CSV)`);
 
 /** An image: a CSV cell holds one per line, the URL first (it has no whitespace), then its alt text. */
 const ImageRow = z.strictObject({
-  url: Text.max(2000)
-    .regex(/^https?:\/\/\S+$/, "An http(s) URL without whitespace")
-    .refine((url) => URL.canParse(url), "Not a valid URL"),
+  url: ImageUrl,
   alt: Line.max(500).default(""),
 });
 
@@ -44,8 +32,8 @@ export const CatalogRow = z
     tags: z.array(Tag).max(50).default([]),
     images: z.array(ImageRow).max(20).default([]).openapi({ description: "The product's images, in order" }),
     productMetadata: Metadata.default({}),
-    price: Money.openapi({ description: "Minor units of the store currency", example: 1999 }),
-    compareAtPrice: Money.nullable().default(null),
+    price: Price.openapi({ description: "Minor units of the store currency", example: 1999 }),
+    compareAtPrice: Price.nullable().default(null),
     weightGrams: Count.nullable().default(null),
     options: z
       .array(OptionValue)

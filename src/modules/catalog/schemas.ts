@@ -138,3 +138,24 @@ export const Collection = z
   })
   .openapi("Collection");
 export type Collection = z.infer<typeof Collection>;
+
+// Field rules shared by admin writes and the import row format: whatever the admin API stores, an
+// export writes and an import takes back (README "Bulk import and export").
+
+/** Options per product, as Shopify allows: the CSV format has a name and value column for each. */
+export const MAX_OPTIONS = 3;
+/** Joins tags in one CSV cell; tags may not contain it, so the join is never ambiguous. */
+export const TAG_SEPARATOR = "|";
+
+/** A price in minor units: what an integer column holds. */
+export const Price = z.number().int().min(0).max(2_147_483_647);
+
+export const Tag = Line.min(1)
+  .max(100)
+  .refine((tag) => !tag.includes(TAG_SEPARATOR), `Must not contain "${TAG_SEPARATOR}" (it separates tags in CSV)`);
+
+/** An image's address: http(s), and no whitespace (a CSV cell holds one image per line, URL first). */
+export const ImageUrl = Text.max(2000)
+  .regex(/^https?:\/\/\S+$/, "An http(s) URL without whitespace")
+  .refine((url) => URL.canParse(url), "Not a valid URL")
+  .openapi({ example: "https://cdn.example.com/shirt.jpg" });
