@@ -12,7 +12,7 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta
 /** Applies our drizzle migrations and Graphile Worker's schema; creates the database if missing. */
 export async function migrateDatabase(url: string, log: Logger): Promise<void> {
   await ensureDatabase(url);
-  const { db, close } = connectDatabase(url, 1, { prepare: false });
+  const { db, close } = connectDatabase(url, 1);
   try {
     await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   } finally {

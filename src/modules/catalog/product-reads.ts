@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
+import { PREPARED } from "../../db/client";
 import { products } from "../../db/schema";
 import type { ProductFilters } from "../../lib/catalog-search";
 import type { Ctx } from "../../lib/context";
@@ -167,7 +168,7 @@ export async function getProduct(ctx: Ctx, raw: z.input<typeof GetProductInput>)
 function idOfSlug(ctx: Ctx, slug: string): Promise<string | null> {
   return ctx.cache.wrap(`catalog:product-slug:${slug}`, { tags: [PRODUCT_LISTS_TAG] }, async () => {
     const rows = await ctx.db.execute<{ id: string }>(
-      sql`select id from products where slug = ${slug} and status = 'active'`,
+      sql`${PREPARED}select id from products where slug = ${slug} and status = 'active'`,
     );
     return rows[0]?.id ?? null;
   });
@@ -197,7 +198,7 @@ const iso = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-
 
 /** The product page in one statement: the product, with its parts aggregated beside it. */
 async function readProduct(ctx: Ctx, id: string): Promise<StorefrontProduct | null> {
-  const rows = await ctx.db.execute<ProductRow>(sql`
+  const rows = await ctx.db.execute<ProductRow>(sql`${PREPARED}
     select
       p.id, p.slug, p.title, p.description, p.attributes, p.tags,
       p.min_price as "minPrice", p.max_price as "maxPrice", p.compare_at_price as "compareAtPrice",
