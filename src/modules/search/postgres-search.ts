@@ -26,6 +26,8 @@ export class PostgresSearch implements CatalogSearch {
   constructor(
     private readonly db: Db,
     private readonly cache: Cache,
+    /** Facets count at most this many matches, the best first (SearchFacets.exhaustive). */
+    private readonly maxFaceted = MAX_FACETED,
   ) {}
 
   /**
@@ -50,15 +52,15 @@ export class PostgresSearch implements CatalogSearch {
           -- "iphnoe" is only 0.27 similar to "iphone": under pg_trgm's default of 0.3.
           set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY)}, true)`);
       const query = await tsqueryOf(tx, request.q);
-      if (query === null) return { ids: [], more: false, facets: facetsOf([]) };
-      const [row] = await tx.execute<{ ids: string[]; facets: FacetRow[] | null }>(
-        matchStatement(query, request, request.facets ?? true),
+      if (query === null) return { ids: [], more: false, facets: facetsOf([], true) };
+      const [row] = await tx.execute<{ ids: string[]; facets: FacetRow[] | null; exhaustive: boolean }>(
+        matchStatement(query, request, request.facets ?? true, this.maxFaceted),
       );
       const ids = row?.ids ?? [];
       return {
         ids: ids.slice(0, request.limit),
         more: ids.length > request.limit,
-        facets: facetsOf(row?.facets ?? []),
+        facets: facetsOf(row?.facets ?? [], row?.exhaustive ?? true),
       };
     });
   }
@@ -118,6 +120,9 @@ async function tsqueryOf(db: Db, q: string): Promise<string | null> {
  */
 const SIMILARITY = 0.19;
 
+/** How many of the best matches facets count (SearchFacets.exhaustive). */
+const MAX_FACETED = 1000;
+
 /** At most this many corrections per word, the nearest first. */
 const MAX_FIXES = 8;
 
@@ -139,19 +144,19 @@ const ORDER: Record<SearchSort, SQL> = {
 type FacetRow = [kind: "category" | "option" | "tag" | "price" | "stock", value: string, count: number];
 
 /** One page of ids (limit + 1, so the extra says another page exists) and, if asked, the facets over every match. */
-function matchStatement(query: string, request: SearchRequest, withFacets: boolean): SQL {
+function matchStatement(query: string, request: SearchRequest, withFacets: boolean, maxFaceted: number): SQL {
   const filters = sql.join(productFilterSql(request.filters), sql` and `);
   const rank = request.sort === "relevance" ? sql`ts_rank(search_vector, q.query)` : sql`0::real`;
   const facets = withFacets
     ? sql`(
         select json_agg(json_build_array(kind, value, count)) from (
           select 'category' as kind, c::text as value, count(*)::int as count
-            from matched, unnest(category_path) c group by c
-          union all select 'option', o, count(*)::int from matched, unnest(option_values) o group by o
-          union all select 'tag', g, count(*)::int from matched, unnest(tags) g group by g
+            from faceted, unnest(category_path) c group by c
+          union all select 'option', o, count(*)::int from faceted, unnest(option_values) o group by o
+          union all select 'tag', g, count(*)::int from faceted, unnest(tags) g group by g
           union all select 'price', (width_bucket(min_price, ${sql.param([...PRICE_BUCKET_EDGES])}::int[]) - 1)::text,
-            count(*)::int from matched group by 2
-          union all select 'stock', in_stock::text, count(*)::int from matched group by in_stock
+            count(*)::int from faceted group by 2
+          union all select 'stock', in_stock::text, count(*)::int from faceted group by in_stock
         ) f
       )`
     : sql`null::json`;
@@ -163,16 +168,18 @@ function matchStatement(query: string, request: SearchRequest, withFacets: boole
       from products, q
       where products.search_vector @@ q.query and ${filters}
     ),
+    faceted as (select * from matched order by ${ORDER[request.sort]} limit ${maxFaceted}),
     page as (
       select id, row_number() over (order by ${ORDER[request.sort]}) as n
       from matched order by ${ORDER[request.sort]}
       limit ${request.limit + 1} offset ${(request.page - 1) * request.limit}
     )
-    select coalesce((select array_agg(id order by n) from page), '{}') as ids, ${facets} as facets`;
+    select coalesce((select array_agg(id order by n) from page), '{}') as ids, ${facets} as facets,
+      not exists (select 1 from matched offset ${maxFaceted}) as exhaustive`;
 }
 
 /** The facet rows as the port's shape, each list most frequent first, then by value. */
-function facetsOf(rows: FacetRow[]): SearchFacets {
+function facetsOf(rows: FacetRow[], exhaustive: boolean): SearchFacets {
   const lists = { category: [] as FacetCount[], tag: [] as FacetCount[] };
   const options: Record<string, FacetCount[]> = {};
   const buckets = new Map<number, number>();
@@ -193,6 +200,7 @@ function facetsOf(rows: FacetRow[]): SearchFacets {
     inStock: stock,
     options: Object.fromEntries(Object.entries(options).map(([name, values]) => [name, top(values)])),
     tags: top(lists.tag),
+    exhaustive,
   };
 }
 

@@ -149,8 +149,12 @@ export const SearchFacets = z
       example: { size: [{ value: "m", count: 3 }] },
     }),
     tags: z.array(FacetCount),
+    exhaustive: z.boolean().openapi({
+      description:
+        "True when the counts cover every match; false when they cover only the best matches (on the Postgres engine, the first 1,000 in the requested order)",
+    }),
   })
-  .openapi("SearchFacets", { description: "Counts over every match, not only this page, with the filters as given" });
+  .openapi("SearchFacets", { description: "Counts over the matches, not only this page, with the filters as given" });
 export type SearchFacets = z.infer<typeof SearchFacets>;
 
 export const SearchResult = z

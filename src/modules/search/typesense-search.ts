@@ -172,6 +172,7 @@ export class TypesenseSearch implements CatalogSearch {
         inStock: { inStock: stock.get("true") ?? 0, outOfStock: stock.get("false") ?? 0 },
         options,
         tags: counts("tags"),
+        exhaustive: true,
       },
     };
   }

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { trpcError } from "../../../../tests/errors";
 import { makeProduct } from "../../../../tests/factories/products";
 import { useTestApp } from "../../../../tests/harness";
+import { PostgresSearch } from "../postgres-search";
 import { makeStore, newShopper } from "./fixture";
 
 const t = await useTestApp();
@@ -60,6 +61,7 @@ describe("search.products: facets", () => {
         { value: "case", count: 1 },
         { value: "charger", count: 1 },
       ],
+      exhaustive: true,
     });
   });
 
@@ -113,8 +115,23 @@ describe("search.products: facets", () => {
         inStock: { inStock: 0, outOfStock: 0 },
         options: {},
         tags: [],
+        exhaustive: true,
       },
     });
+  });
+
+  test("count only the best matches past the engine's cap, and say so", async () => {
+    const capped = new PostgresSearch(t.deps.database.db, t.deps.cache, 4);
+    const request = { q: "widget", filters: {}, sort: "newest", limit: 2, page: 1 } as const;
+    const answer = await capped.search(request);
+    expect(answer.facets.exhaustive).toBe(false);
+    // The four newest of the eleven widgets, each counted once.
+    expect(answer.facets.inStock.inStock + answer.facets.inStock.outOfStock).toBe(4);
+    expect(answer.ids).toEqual(widgets.slice(-2).reverse());
+    // Another request: answers are cached by request, whatever the adapter's cap.
+    const all = await new PostgresSearch(t.deps.database.db, t.deps.cache, 11).search({ ...request, limit: 3 });
+    expect(all.facets.exhaustive).toBe(true);
+    expect(all.facets.inStock.inStock + all.facets.inStock.outOfStock).toBe(11);
   });
 });
 
