@@ -138,6 +138,7 @@ CREATE INDEX "products_status_created_idx" ON "products" USING btree ("status","
 CREATE INDEX "products_category_idx" ON "products" USING btree ("category_id");--> statement-breakpoint
 CREATE INDEX "products_active_newest_idx" ON "products" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE status = 'active';--> statement-breakpoint
 CREATE INDEX "products_active_price_idx" ON "products" USING btree ("min_price","id") WHERE status = 'active';--> statement-breakpoint
+CREATE INDEX "products_active_max_price_idx" ON "products" USING btree ("max_price") WHERE status = 'active';--> statement-breakpoint
 CREATE INDEX "products_active_title_idx" ON "products" USING btree ("title","id") WHERE status = 'active';--> statement-breakpoint
 CREATE INDEX "products_tags_idx" ON "products" USING gin ("tags");--> statement-breakpoint
 CREATE INDEX "products_option_values_idx" ON "products" USING gin ("option_values");--> statement-breakpoint

@@ -98,6 +98,9 @@ export const products = pgTable(
     // The shopper's sorts, over visible products only.
     index("products_active_newest_idx").on(t.createdAt.desc(), t.id.desc()).where(sql`status = 'active'`),
     index("products_active_price_idx").on(t.minPrice, t.id).where(sql`status = 'active'`),
+    // A `minPrice` bound is `max_price >= bound`: without it, a list sorted by title or date read every
+    // product to find the few dear ones (0.65 s against 21 ms at 250,000 products).
+    index("products_active_max_price_idx").on(t.maxPrice).where(sql`status = 'active'`),
     index("products_active_title_idx").on(t.title, t.id).where(sql`status = 'active'`),
     // The shopper's filters.
     index("products_tags_idx").using("gin", t.tags),
