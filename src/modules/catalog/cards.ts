@@ -15,9 +15,7 @@ export const cardColumns = {
   maxPrice: products.maxPrice,
   compareAtPrice: products.compareAtPrice,
   inStock: products.inStock,
-  createdAt: sql<string>`to_char(${products.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as(
-    "created_at_iso",
-  ),
+  createdAt: sql<string>`to_char(${products.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
 };
 
 export type CardRow = {

@@ -44,7 +44,13 @@ export async function listProducts(
   const from = input.cursor === undefined ? undefined : decodeProductCursor(input.cursor, input.sort, digest);
   const key = `catalog:products:${input.sort}:${input.limit}:${canonical}:${input.cursor ?? ""}`;
   return ctx.cache.wrap(key, { tags: [PRODUCT_LISTS_TAG] }, async () => {
-    const rows = await pageRows(ctx, SORTS[input.sort], filters, from, input.limit + 1);
+    const order = SORTS[input.sort];
+    const rows = await ctx.db
+      .select({ ...cardColumns, sortKey: order.key })
+      .from(products)
+      .where(sql.join([...productFilterSql(filters), ...wordsSql(filters.words), ...afterSql(order, from)], sql` and `))
+      .orderBy(...order.by)
+      .limit(input.limit + 1);
     const items = rows.slice(0, input.limit);
     const last = items.at(-1);
     return {
@@ -53,60 +59,6 @@ export async function listProducts(
         rows.length > input.limit && last ? encodeProductCursor(input.sort, digest, last.sortKey, last.id) : null,
     };
   });
-}
-
-/**
- * How many products of the sort's index a page reads before it gives up on finding its rows in
- * index order. Within it a page costs at most this many rows, however the filters are spread.
- */
-const SCAN_BUDGET = 2000;
-
-/**
- * One page's rows. Read in the sort's index order, a page of filters that match densely stops after a
- * few rows; of filters that match few products, or that match them late in the order (the dear ones
- * for a `minPrice` bound, sorted by price; a category and a tag that rarely meet), it read nearly
- * every product (0.5-1.7 s at 250,000 products, as the planner's estimates cannot know how filters
- * correlate with the order). So the first statement reads at most SCAN_BUDGET products in index order,
- * and only when they hold too few matches does a second one fetch the matches by their indexes and
- * sort them: by then they are few (under 1% of the order), so that sort is small. At most two
- * statements, whatever the page size.
- */
-async function pageRows(
-  ctx: Ctx,
-  order: Order,
-  filters: CanonicalFilters,
-  from: { key: ProductSortKey; id: string } | undefined,
-  want: number,
-) {
-  const where = [...productFilterSql(filters), ...wordsSql(filters.words)];
-  const after = afterSql(order, from);
-  const scanned = ctx.db
-    .select({
-      ...cardColumns,
-      sortKey: sql<ProductSortKey>`${order.key}`.as("sort_key"),
-      hit: sql<boolean>`(${sql.join(where, sql` and `)})`.as("hit"),
-      // Numbered in the order the index is read: the budget's last row says the scan stopped short.
-      n: sql<number>`row_number() over (order by ${sql.join(order.by, sql`, `)})`.as("n"),
-    })
-    .from(products)
-    .where(sql.join([sql`${products.status} = 'active'`, ...after], sql` and `))
-    .orderBy(...order.by)
-    .limit(SCAN_BUDGET)
-    .as("scanned");
-  const read = await ctx.db
-    .select()
-    .from(scanned)
-    .where(sql`${scanned.hit} or ${scanned.n} = ${SCAN_BUDGET}`)
-    .orderBy(scanned.n)
-    .limit(want + 1);
-  const hits = read.filter((r) => r.hit).slice(0, want);
-  if (hits.length === want || !read.some((r) => Number(r.n) === SCAN_BUDGET)) return hits;
-  return ctx.db
-    .select({ ...cardColumns, sortKey: order.key })
-    .from(products)
-    .where(sql.join([...where, ...after], sql` and `))
-    .orderBy(...order.unindexed)
-    .limit(want);
 }
 
 /** REST sends each option filter as an `option.<name>` parameter: they join `options`, as tRPC sends them. */
@@ -158,8 +110,6 @@ interface Order {
   /** The value a cursor keeps: what the list is sorted on. */
   key: SQL<ProductSortKey>;
   by: SQL[];
-  /** The same order through expressions no index serves: the matches are fetched by their filters' indexes, then sorted. */
-  unindexed: SQL[];
   /** Rows after the cursor's. */
   after: (key: ProductSortKey, id: string) => SQL;
 }
@@ -172,25 +122,21 @@ const SORTS: Record<ProductSort, Order> = {
     // NULLS LAST as drizzle writes the index (both columns are not null): Postgres' default for desc,
     // NULLS FIRST, would not match it and every page would sort the whole table.
     by: [sql`${products.createdAt} desc nulls last`, sql`${products.id} desc nulls last`],
-    unindexed: [sql`${products.createdAt} + interval '0 s' desc`, sql`${products.id} desc`],
     after: (key, id) => sql`(${products.createdAt}, ${products.id}) < (${key}::timestamptz, ${id}::uuid)`,
   },
   price_asc: {
     key: sql<number>`${products.minPrice}`,
     by: [sql`${products.minPrice} asc`, sql`${products.id} asc`],
-    unindexed: [sql`${products.minPrice} + 0 asc`, sql`${products.id} asc`],
     after: (key, id) => sql`(${products.minPrice}, ${products.id}) > (${key}::int, ${id}::uuid)`,
   },
   price_desc: {
     key: sql<number>`${products.minPrice}`,
     by: [sql`${products.minPrice} desc`, sql`${products.id} desc`],
-    unindexed: [sql`${products.minPrice} + 0 desc`, sql`${products.id} desc`],
     after: (key, id) => sql`(${products.minPrice}, ${products.id}) < (${key}::int, ${id}::uuid)`,
   },
   title: {
     key: sql<string>`${products.title}`,
     by: [sql`${products.title} asc`, sql`${products.id} asc`],
-    unindexed: [sql`${products.title} || '' asc`, sql`${products.id} asc`],
     after: (key, id) => sql`(${products.title}, ${products.id}) > (${key}::text, ${id}::uuid)`,
   },
 };
