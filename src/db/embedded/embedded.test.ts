@@ -60,6 +60,7 @@ describe.skipIf(!isRoot)(`as root, inside a 0700 directory ${ROOT_ONLY}`, () => 
     expect(attempt).toThrow(`cannot enter ${closed} (mode 0700`);
   });
 
+  // Copies and links the whole binary tree (about 100 MB): disk-bound, seconds on a cold cache (CI timed out at 5 s).
   test("binaries the postgres user cannot run are mirrored where it can, and the mirror runs", () => {
     const installed = locateBinaries();
     // A package tree inside the closed directory, as a 0700 checkout has it.
@@ -81,5 +82,5 @@ describe.skipIf(!isRoot)(`as root, inside a 0700 directory ${ROOT_ONLY}`, () => 
     expect(version.stdout).toMatch(/^postgres \(PostgreSQL\) \d+/);
     // A second start reuses the mirror.
     expect(reachableBinaries(inside, user, shared).binaries.root).toBe(binaries.root);
-  });
+  }, 60_000);
 });
