@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { fromDigits, PageQuery } from "../../lib/pagination";
-import { Line, Text } from "../../lib/text";
+import { Line } from "../../lib/text";
 import { Currency, ProductCard } from "../catalog/schemas";
+import { productFilterFields } from "../catalog/service";
 
 /** The deepest page a search walks to: past it, a shopper refines the query instead (and no engine sorts 50,000 hits). */
 export const MAX_PAGE = 500;
@@ -25,8 +26,6 @@ const Int = (min: number, max: number) =>
       .max(max),
   );
 
-const Price = Int(0, 2_147_483_647);
-
 const OptionName = Line.min(1)
   .max(100)
   .refine((name) => !name.includes("="), "Must not contain =")
@@ -46,18 +45,8 @@ const searchFields = {
   q: Line.min(1)
     .max(200)
     .openapi({ description: "The shopper's words: typos and unfinished words are fine", example: "iphnoe" }),
-  categoryId: z.uuid().optional().openapi({ description: "This category and its descendants" }),
-  collectionId: z.uuid().optional(),
-  tag: Text.min(1).max(100).optional(),
-  minPrice: Price.optional().openapi({
-    description: "Inclusive, in minor units, on any variant's price",
-    example: 1000,
-  }),
-  maxPrice: Price.optional().openapi({
-    description: "Inclusive, in minor units, on any variant's price",
-    example: 4999,
-  }),
-  inStock: Flag.optional().openapi({ description: "Only products that can (true) or cannot (false) be bought now" }),
+  // The product list's filters, declared once (catalog storefront-schemas.ts).
+  ...productFilterFields,
   sort: z.enum(SORTS).default("relevance").openapi({ description: "`relevance` puts title matches first" }),
   page: Int(1, MAX_PAGE)
     .optional()
