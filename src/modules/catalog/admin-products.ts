@@ -15,6 +15,7 @@ import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
 import { slugify } from "../../lib/slug";
+import { escapeLike } from "../../lib/sql-like";
 import { inTransaction, type TxCtx } from "../../lib/transaction";
 import { readAdminProduct } from "./admin-read";
 import {
@@ -35,9 +36,6 @@ import { COLLECTIONS_TAG } from "./cache-tags";
 import { STORE_CURRENCY } from "./currency";
 import { createLevelsInTx } from "./levels";
 import { productsChangedInTx } from "./listing";
-
-/** `%`, `_` and `\` match themselves in a LIKE pattern. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 
 /**
  * Products of every status, newest first, by status and by SKU (exact) or part of the title; each

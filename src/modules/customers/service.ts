@@ -5,6 +5,7 @@ import { requireAdmin, requireStaff } from "../../lib/access";
 import type { Ctx, Role } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
+import { escapeLike } from "../../lib/sql-like";
 import { inTransaction, type TxCtx } from "../../lib/transaction";
 import { profileColumns, revokeAllSessions, toMe } from "../identity/service";
 import { type Customer, CustomerIdInput, type CustomerPage, ListCustomersInput, UpdateCustomerInput } from "./schemas";
@@ -14,9 +15,6 @@ const shown = { ...profileColumns, disabledAt: users.disabledAt };
 type ShownRow = Pick<typeof users.$inferSelect, keyof typeof shown>;
 
 const toCustomer = (u: ShownRow): Customer => ({ ...toMe(u), disabled: u.disabledAt !== null });
-
-/** `%`, `_` and `\` match themselves in a LIKE pattern. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 
 /** Accounts of every role, newest first, optionally by role and by part of the email or name. Staff, or customers:read. */
 export async function listCustomers(ctx: Ctx, raw: z.input<typeof ListCustomersInput>): Promise<CustomerPage> {
