@@ -44,7 +44,7 @@ export interface RestBinding {
   /** What the success response holds, for the document. */
   responds: string;
   /** Problem statuses beyond those implied (400 with input, 401/403 unless public, 422 if idempotent; 429/500/503 always). */
-  errors?: (401 | 404 | 409 | 429)[];
+  errors?: (401 | 404 | 409 | 422 | 429)[];
   /** Schemas of the path, query and body; their fields together make the operation's input. Default: the whole input as the query (GET) or the JSON body. */
   params?: z.ZodType;
   query?: z.ZodType;
