@@ -61,3 +61,17 @@ export function catalogGoals(
     );
   return lines;
 }
+
+/** Issue 15's cart goals: their targets' ratios are to GET /health (their `baseline`). */
+export function cartGoals(results: GoalInput[]): string[] {
+  return [
+    ["cart-read", "A signed-in customer's cart read (5 lines, a code, an automatic promotion)", 0.1],
+    ["cart-add", "Adding an item to a cart", 0.04],
+  ].map(([key, what, goal]) => {
+    const r = results.find((x) => x.key === key)?.vsBare;
+    const g = goal as number;
+    return r == null
+      ? `- ${what} ≥ ${pct(g)} of /health: not measured (target absent)`
+      : `- ${what} ≥ ${pct(g)} of /health: ${pct(r)}: ${verdict(r >= g)}`;
+  });
+}

@@ -8,8 +8,9 @@ import { SHARED_DIR } from "../src/db/embedded";
 import { chooseDataDir } from "../src/db/embedded/data-dir";
 import { postgresUser } from "../src/db/embedded/system-user";
 import { freePort } from "../src/lib/ports";
+import { CART_TARGET_KEYS, cartTargets } from "./cart-targets";
 import { CATALOG_TARGET_KEYS, catalogTargets, LIST_PAGE } from "./catalog-targets";
-import { catalogGoals } from "./goals";
+import { cartGoals, catalogGoals } from "./goals";
 import type { CatalogSample } from "./prepare-catalog";
 import { mergeResults } from "./results-file";
 import { sampleRss } from "./rss";
@@ -40,7 +41,8 @@ const HELP = `Usage: bun run bench [--products n] [--rounds n] [--duration s] [-
                  also measure the catalog targets at this many connections for p50/p99
                  (BENCH_LATENCY_CONNECTIONS; default 10 from 100,000 products, else 0 = off)
   --only         comma-separated targets (default all): bare,health,categories,trpc,me,customers-key,
-                 customers-session,bare-list,products,products-trpc,filtered,detail,search
+                 customers-session,bare-list,products,products-trpc,filtered,detail,search,
+                 cart-read,cart-add
   --runner       load generator (BENCH_RUNNER), always in a process of its own:
                  wrk = wrk from PATH (the default when installed: apt-get install wrk),
                  node = autocannon's CLI under node (the default without wrk),
@@ -233,6 +235,7 @@ const TARGET_KEYS = [
   "customers-key",
   "customers-session",
   ...CATALOG_TARGET_KEYS,
+  ...CART_TARGET_KEYS,
 ];
 
 interface Measured {
@@ -548,7 +551,7 @@ function report(
     opts.runner === "wrk"
       ? "req/s is wrk's requests over the measured time; errors counts non-2xx answers and socket errors (incl. timeouts)."
       : "req/s is autocannon's average of per-second samples; errors counts non-2xx answers, socket errors and timeouts.",
-    "The catalog targets' ratios are to the bare list page (`bare-list`) when the list route exists, else to the bare categories route.",
+    "The catalog targets' ratios are to the bare list page (`bare-list`) when the list route exists, else to the bare categories route; the cart targets' are to `GET /health`.",
     "",
     ...(skipped.length > 0 ? ["Not measured:", "", ...skipped.map((l) => `- ${l}`), ""] : []),
     ...(latency.length > 0
@@ -560,6 +563,10 @@ function report(
     "Catalog goals (issue 14, ratios to the bare route in the same run):",
     "",
     ...catalogGoals(goalInput(results), goalInput(latency), opts),
+    "",
+    "Cart goals (issue 15, ratios to `GET /health` in the same run):",
+    "",
+    ...cartGoals(goalInput(results)),
     "",
   ].join("\n");
 }
@@ -766,6 +773,8 @@ async function main(): Promise<void> {
   const asSession = { authorization: `Bearer ${session}` };
   const asKey = { authorization: `Bearer ${apiKey}` };
   const customers = `${api}/api/v1/admin/customers?limit=20`;
+  const cart = await cartTargets({ api, sample, tmp: TMP, adminHeaders: asSession, wrk: opts.runner === "wrk" });
+  for (const line of cart.skipped) say(`bench: ${line}`);
   const all: Target[] = [
     { key: "bare", label: "bare Hono (same JSON as the categories tree)", url: `${bareBase}/api/v1/categories` },
     { key: "health", label: "GET /health", url: `${api}/health` },
@@ -780,6 +789,7 @@ async function main(): Promise<void> {
       headers: asSession,
     },
     ...catalog.targets,
+    ...cart.targets,
   ];
   const targets = all.filter((t) => !opts.only || opts.only.includes(t.key));
   const pid = server.proc.pid;
@@ -801,14 +811,14 @@ async function main(): Promise<void> {
     catalog: `${sample.products.toLocaleString("en-US")} products, ${sample.variants.toLocaleString("en-US")} variants`,
     listBytes: listPage.status === 200 ? String(Buffer.byteLength(listBody)) : "",
   };
-  const section = report(results, latency, catalog.skipped, opts, context);
+  const section = report(results, latency, [...catalog.skipped, ...cart.skipped], opts, context);
   await Bun.write(
     opts.out,
     mergeResults(existsSync(opts.out) ? readFileSync(opts.out, "utf8") : "", opts.products, section),
   );
   await Bun.write(
     resolve(TMP, "last-run.json"),
-    JSON.stringify({ opts, context, rounds, latencyRounds, skipped: catalog.skipped }, null, 2),
+    JSON.stringify({ opts, context, rounds, latencyRounds, skipped: [...catalog.skipped, ...cart.skipped] }, null, 2),
   );
   say(`bench: wrote ${opts.out}`);
 }

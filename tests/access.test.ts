@@ -73,6 +73,7 @@ async function credentials(actor: ActorName, scope: Scope | undefined): Promise<
 function expected(policy: Access, actor: ActorName): string {
   const isKey = actor.startsWith("key");
   if (policy.who === "anyone") return "allowed";
+  if (policy.who === "shopper") return isKey ? "denied-403" : "allowed";
   if (actor === "anonymous") return "denied-401";
   switch (policy.who) {
     case "signedIn":

@@ -63,6 +63,7 @@ export function requestContext(
       failure = new AppError("FORBIDDEN", "Cross-site request refused: this Origin may not use the session cookie");
     }
     let log: Logger | undefined;
+    const cartToken = c.req.header("x-cart-token");
     const ctx: Ctx = {
       db: deps.database.db,
       cache: deps.cache,
@@ -71,6 +72,7 @@ export function requestContext(
       requestId,
       actor,
       ...(auth.prepaidHit && { prepaidHit: auth.prepaidHit }),
+      ...(cartToken && { cartToken }),
       get log() {
         log ??= deps.log.child({ requestId });
         return log;

@@ -23,6 +23,11 @@ export function requireUser(actor: Actor): string {
   throw new AppError("UNAUTHENTICATED", "Sign in to do this");
 }
 
+/** A guest or a person (a cart's owner): an API key holds no cart. */
+export function requireShopper(actor: Actor): void {
+  if (actor.kind === "apiKey") throw new AppError("FORBIDDEN", "API keys cannot shop: carts belong to guests and customers");
+}
+
 /**
  * Staff work: a staff or admin session, or an API key holding `scope`. Without
  * a scope, API keys are refused: the operation is for people only.

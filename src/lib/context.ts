@@ -42,6 +42,8 @@ export interface Ctx {
   limiter: RateLimiter;
   /** The search engine (src/modules/search/adapters.ts): Postgres, or Typesense when configured. */
   search: CatalogSearch;
+  /** A guest cart's secret (`X-Cart-Token`), on both transports: it proves the caller holds that cart. */
+  cartToken?: string;
   /** The per-caller limit, when authentication already counted it for this request. */
   prepaidHit?: PrepaidHit;
 }

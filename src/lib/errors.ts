@@ -190,3 +190,7 @@ export function clientError(thrown: unknown): ClientError {
   const { errors, ...extra } = error.details ?? {};
   return { code: error.code, message: error.message, ...(errors && { errors }), extra, unexpected };
 }
+
+/** A 400 about one field, for a check zod cannot make (it needs the database or another field). */
+export const fieldError = (path: string, message: string): AppError =>
+  new AppError("VALIDATION_FAILED", message, { errors: [{ path, message }] });

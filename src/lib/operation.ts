@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireAdmin, requireStaff, requireUser, type Scope } from "./access";
+import { requireAdmin, requireShopper, requireStaff, requireUser, type Scope } from "./access";
 import type { Actor, Ctx } from "./context";
 
 /**
@@ -12,7 +12,9 @@ export type Access =
   | { who: "signedIn"; owns?: string }
   /** Staff or admin sessions, and API keys holding `scope` when there is one. */
   | { who: "staff"; scope?: Scope }
-  | { who: "admin" };
+  | { who: "admin" }
+  /** A guest or a signed-in person shopping (carts): API keys are refused, they shop for nobody. */
+  | { who: "shopper" };
 
 export const anyone: Access = { who: "anyone" };
 export const signedIn: Access = { who: "signedIn" };
@@ -20,12 +22,14 @@ export const signedIn: Access = { who: "signedIn" };
 export const owner = (resource: string): Access => ({ who: "signedIn", owns: resource });
 export const staff = (scope?: Scope): Access => ({ who: "staff", scope });
 export const admin: Access = { who: "admin" };
+export const shopper: Access = { who: "shopper" };
 
 /** Throws UNAUTHENTICATED or FORBIDDEN unless `actor` passes `access`. */
 export function checkAccess(actor: Actor, access: Access): void {
   if (access.who === "signedIn") requireUser(actor);
   else if (access.who === "staff") requireStaff(actor, access.scope);
   else if (access.who === "admin") requireAdmin(actor);
+  else if (access.who === "shopper") requireShopper(actor);
 }
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";

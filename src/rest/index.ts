@@ -33,6 +33,13 @@ const SECURITY_SCHEMES = {
     description:
       "A third party's API key from `POST /api/v1/admin/api-keys`, sent as the whole header value `Bearer ck_...` (the `Bearer ` prefix included). Routes list the scope the key needs; a key without it gets 403 naming it in `missingScope`.",
   },
+  cartToken: {
+    type: "apiKey",
+    in: "header",
+    name: "X-Cart-Token",
+    description:
+      "A guest cart's secret, answered once by `POST /api/v1/carts` (as `token`): it proves the caller holds that cart. Signed-in customers need none for their own cart; `POST /carts/{id}/merge` takes the guest cart's.",
+  },
 } as const;
 
 const DOCUMENT: Parameters<RestApp["getOpenAPI31Document"]>[0] = {

@@ -1,5 +1,6 @@
 import { addressesConstraints } from "./addresses";
 import { apiKeysConstraints } from "./api-keys";
+import { cartsConstraints } from "./carts";
 import { catalogConstraints } from "./catalog";
 import type { ConstraintFields } from "./constraint-fields";
 import { identityConstraints } from "./identity";
@@ -11,6 +12,7 @@ export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
   ...addressesConstraints,
   ...apiKeysConstraints,
   ...catalogConstraints,
+  ...cartsConstraints,
   ...searchConstraints,
 ];
 

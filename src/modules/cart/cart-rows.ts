@@ -1,0 +1,130 @@
+import { eq, sql } from "drizzle-orm";
+import { PREPARED } from "../../db/client";
+import { type CartStatus, carts } from "../../db/schema";
+import type { Ctx } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import { isoText } from "../../lib/sql-iso";
+import { hashToken } from "../../lib/tokens";
+import { GUEST_CART_DAYS } from "./schemas";
+
+/** A cart's own columns: what ownership and every write need. */
+export interface CartHead {
+  id: string;
+  customerId: string | null;
+  tokenHash: string | null;
+  status: CartStatus;
+  currency: string;
+  couponCode: string | null;
+  country: string | null;
+  region: string | null;
+  postalCode: string | null;
+  shippingMethodId: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A line as stored, beside what its variant and product say today (null fields: gone). */
+export interface LineRow {
+  id: string;
+  variantId: string | null;
+  productId: string | null;
+  quantity: number;
+  addedUnitPrice: number;
+  title: string;
+  variantTitle: string;
+  sku: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Today's variant price; null when the variant is gone. */
+  price: number | null;
+  weightGrams: number | null;
+  options: Record<string, string> | null;
+  productStatus: string | null;
+  productSlug: string | null;
+  imageUrl: string | null;
+  categoryPath: string[] | null;
+  collectionIds: string[] | null;
+  available: number | null;
+}
+
+export interface CartRows extends CartHead {
+  /** The customer's placed orders, for "first order only" promotions; 0 for a guest. */
+  ordersPlaced: number;
+  lines: LineRow[];
+}
+
+const notFound = () => new AppError("NOT_FOUND", "Cart not found");
+
+/**
+ * Whether the caller holds this cart: a customer's own cart, or a guest cart whose
+ * token came with the request (a signed-in shopper may still hold one, to merge
+ * it). Anyone else's cart, a lapsed one and one already merged or ordered answer
+ * as if absent, on both transports.
+ */
+export function assertHolds(ctx: Ctx, cart: CartHead | undefined): asserts cart is CartHead {
+  if (!cart || cart.status !== "active") throw notFound();
+  if (cart.customerId) {
+    if (ctx.actor.kind === "user" && ctx.actor.userId === cart.customerId) return;
+    throw notFound();
+  }
+  if (!ctx.cartToken || cart.tokenHash !== hashToken(ctx.cartToken)) throw notFound();
+  if (cart.expiresAt && Date.parse(cart.expiresAt) <= Date.now()) throw notFound();
+}
+
+const headColumns = sql`
+  c.id, c.customer_id as "customerId", c.token_hash as "tokenHash", c.status, c.currency,
+  c.coupon_code as "couponCode", c.country, c.region, c.postal_code as "postalCode",
+  c.shipping_method_id as "shippingMethodId",
+  ${isoText(sql`c.expires_at`)} as "expiresAt", ${isoText(sql`c.created_at`)} as "createdAt",
+  ${isoText(sql`c.updated_at`)} as "updatedAt"`;
+
+/** The cart the caller holds, locked for a write until its transaction ends. */
+export async function lockCart(ctx: Ctx, cartId: string): Promise<CartHead> {
+  const [cart] = await ctx.db.execute<CartHead & Record<string, unknown>>(
+    sql`${PREPARED}select ${headColumns} from carts c where c.id = ${cartId} for update`,
+  );
+  assertHolds(ctx, cart);
+  return cart;
+}
+
+/**
+ * The cart, its lines and what each line's variant, product and stock say now, in
+ * one statement: the most frequent signed-in request must stay cheap.
+ */
+export async function readCartRows(ctx: Ctx, cartId: string): Promise<CartRows> {
+  const [cart] = await ctx.db.execute<CartRows & Record<string, unknown>>(sql`${PREPARED}
+    select ${headColumns}, coalesce(u.orders_placed, 0) as "ordersPlaced",
+      coalesce((
+        select json_agg(json_build_object(
+          'id', l.id, 'variantId', l.variant_id, 'productId', p.id, 'quantity', l.quantity,
+          'addedUnitPrice', l.added_unit_price, 'title', coalesce(p.title, l.title),
+          'variantTitle', coalesce(v.title, l.variant_title), 'sku', coalesce(v.sku, l.sku),
+          'createdAt', ${isoText(sql`l.created_at`)}, 'updatedAt', ${isoText(sql`l.updated_at`)},
+          'price', v.price, 'weightGrams', v.weight_grams, 'options', v.options,
+          'productStatus', p.status, 'productSlug', p.slug, 'imageUrl', p.image_url,
+          'categoryPath', p.category_path, 'collectionIds', p.collection_ids,
+          'available', greatest(coalesce(il.on_hand - il.reserved, 0), 0)
+        ) order by l.created_at, l.id)
+        from cart_lines l
+        left join variants v on v.id = l.variant_id
+        left join products p on p.id = v.product_id
+        left join inventory_levels il on il.variant_id = v.id
+        where l.cart_id = c.id
+      ), '[]'::json) as lines
+    from carts c left join users u on u.id = c.customer_id
+    where c.id = ${cartId}`);
+  assertHolds(ctx, cart);
+  return cart as CartRows;
+}
+
+/** Marks a write: a guest cart lives 30 days past its last change. */
+export async function touchCart(ctx: Ctx, cart: CartHead): Promise<void> {
+  await ctx.db
+    .update(carts)
+    .set({
+      updatedAt: sql`now()`,
+      ...(cart.customerId ? {} : { expiresAt: sql`now() + make_interval(days => ${GUEST_CART_DAYS})` }),
+    })
+    .where(eq(carts.id, cart.id));
+}

@@ -1,0 +1,46 @@
+import type { Caller, RestClient, TestApp, TestUser } from "../harness";
+
+/** A shopper's handle on one cart: its id, and clients that carry what holds it. */
+export interface CartHandle {
+  id: string;
+  /** The guest's secret, null for a customer's cart. */
+  token: string | null;
+  headers: Record<string, string>;
+  rest: RestClient;
+  trpc: Caller["trpc"];
+  /** `/api/v1/carts/{id}` + `suffix`. */
+  path(suffix?: string): string;
+}
+
+function handle(t: TestApp, id: string, token: string | null, headers: Record<string, string>): CartHandle {
+  const all = { ...headers, ...(token ? { "x-cart-token": token } : {}) };
+  return {
+    id,
+    token,
+    headers: all,
+    rest: t.rest.with(all),
+    trpc: t.trpcWith(all),
+    path: (suffix = "") => `/api/v1/carts/${id}${suffix}`,
+  };
+}
+
+/** A new guest cart over REST, as a storefront starts one. */
+export async function guestCart(t: TestApp, body: Record<string, unknown> = {}): Promise<CartHandle> {
+  const res = await t.rest.post("/api/v1/carts", body);
+  if (res.status !== 201) throw new Error(`creating a guest cart: ${res.status} ${JSON.stringify(res.body)}`);
+  return handle(t, res.body.id, res.body.token, {});
+}
+
+/** The customer's active cart over REST (made on first call). */
+export async function customerCart(t: TestApp, user: TestUser, body: Record<string, unknown> = {}): Promise<CartHandle> {
+  const res = await t.rest.post("/api/v1/carts", body, { headers: user.headers });
+  if (res.status !== 201) throw new Error(`creating a customer cart: ${res.status} ${JSON.stringify(res.body)}`);
+  return handle(t, res.body.id, null, user.headers);
+}
+
+/** Adds `quantity` of a variant over REST and answers the cart, failing loudly otherwise. */
+export async function addToCart(cart: CartHandle, variantId: string, quantity = 1) {
+  const res = await cart.rest.post(cart.path("/items"), { variantId, quantity });
+  if (res.status !== 200) throw new Error(`adding to a cart: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
