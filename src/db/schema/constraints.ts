@@ -3,6 +3,7 @@ import { apiKeysConstraints } from "./api-keys";
 import { catalogConstraints } from "./catalog";
 import type { ConstraintFields } from "./constraint-fields";
 import { identityConstraints } from "./identity";
+import { promotionsConstraints } from "./promotions";
 import { searchConstraints } from "./search";
 
 /** Every table's constraint map; a new schema file adds its own here (constraints.test.ts fails until it does). */
@@ -12,6 +13,7 @@ export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
   ...apiKeysConstraints,
   ...catalogConstraints,
   ...searchConstraints,
+  ...promotionsConstraints,
 ];
 
 const fieldByName = new Map(CONSTRAINT_MAPS.flatMap(({ fields }) => Object.entries(fields)));

@@ -4,4 +4,5 @@ export * from "./api-keys";
 export * from "./catalog";
 export * from "./idempotency";
 export * from "./identity";
+export * from "./promotions";
 export * from "./search";
