@@ -132,14 +132,22 @@ describe("admin promotions over tRPC", () => {
   });
 
   test("a bad input is VALIDATION_FAILED naming the field; a duplicate code CONFLICT", async () => {
-    const bad = await staff.trpc.admin.promotions.create
-      .mutate({ name: "Bad", kind: "percentage", percent: 101 })
-      .catch((e: unknown) => e as TRPCClientError<never>);
+    const bad = await staff.trpc.admin.promotions.create.mutate({ name: "Bad", kind: "percentage", percent: 101 }).then(
+      () => {
+        throw new Error("accepted");
+      },
+      (e: unknown) => e as TRPCClientError<never>,
+    );
     expect(bad.data).toMatchObject({ code: "VALIDATION_FAILED", httpStatus: 400, errors: [{ path: "percent" }] });
     await makePromotion(t, { code: "TRPCDUP" });
     const dup = await staff.trpc.admin.promotions.create
       .mutate({ name: "Dup", kind: "percentage", percent: 1, code: "trpcdup" })
-      .catch((e: unknown) => e as TRPCClientError<never>);
+      .then(
+        () => {
+          throw new Error("accepted");
+        },
+        (e: unknown) => e as TRPCClientError<never>,
+      );
     expect(dup.data).toMatchObject({ code: "CONFLICT" });
   });
 });

@@ -168,12 +168,16 @@ describe("targets", () => {
   const variant = newId();
   const parent = newId();
   const collection = newId();
-  const cases = [
+  const cases: [
+    string,
+    Partial<Record<"productIds" | "variantIds" | "categoryIds" | "collectionIds", string[]>>,
+    PricingLine,
+  ][] = [
     ["product", { productIds: [product] }, line({ productId: product })],
     ["variant", { variantIds: [variant] }, line({ variantId: variant })],
     ["category (via an ancestor)", { categoryIds: [parent] }, line({ categoryIds: [newId(), parent] })],
     ["collection", { collectionIds: [collection] }, line({ collectionIds: [collection] })],
-  ] as const;
+  ];
   for (const [name, ids, matching] of cases) {
     test(`${name}: applies with a matching line, not_eligible without`, async () => {
       const c = code();
