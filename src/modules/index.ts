@@ -3,6 +3,7 @@ import apiKeys from "./api-keys";
 import catalog from "./catalog";
 import customers from "./customers";
 import identity from "./identity";
+import promotions from "./promotions";
 import search from "./search";
 
 /**
@@ -10,4 +11,4 @@ import search from "./search";
  * access table are derived from this list: adding a module is its folder and
  * one line here. The order is the OpenAPI document's.
  */
-export const modules = [identity, addresses, catalog, search, customers, apiKeys] as const;
+export const modules = [identity, addresses, catalog, search, customers, apiKeys, promotions] as const;

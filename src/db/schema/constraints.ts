@@ -4,6 +4,7 @@ import { cartsConstraints } from "./carts";
 import { catalogConstraints } from "./catalog";
 import type { ConstraintFields } from "./constraint-fields";
 import { identityConstraints } from "./identity";
+import { promotionsConstraints } from "./promotions";
 import { searchConstraints } from "./search";
 
 /** Every table's constraint map; a new schema file adds its own here (constraints.test.ts fails until it does). */
@@ -14,6 +15,7 @@ export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
   ...catalogConstraints,
   ...cartsConstraints,
   ...searchConstraints,
+  ...promotionsConstraints,
 ];
 
 const fieldByName = new Map(CONSTRAINT_MAPS.flatMap(({ fields }) => Object.entries(fields)));

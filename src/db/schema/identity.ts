@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { constraintFields } from "./constraint-fields";
 
 export const roleEnum = pgEnum("role", ["customer", "staff", "admin"]);
@@ -15,12 +15,15 @@ export const users = pgTable(
     role: roleEnum("role").notNull().default("customer"),
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true, mode: "date" }),
     disabledAt: timestamp("disabled_at", { withTimezone: true, mode: "date" }),
+    // Counted up by checkout as each order is placed; "first order only" promotions read it.
+    ordersPlaced: integer("orders_placed").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("users_email_unique").on(t.email),
     check("users_email_lower", sql`${t.email} = lower(${t.email})`),
+    check("users_orders_placed_nonnegative", sql`${t.ordersPlaced} >= 0`),
     // Admin list: keyset over (created_at desc, id desc).
     index("users_created_id_idx").on(t.createdAt.desc(), t.id.desc()),
   ],

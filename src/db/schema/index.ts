@@ -5,4 +5,5 @@ export * from "./carts";
 export * from "./catalog";
 export * from "./idempotency";
 export * from "./identity";
+export * from "./promotions";
 export * from "./search";
