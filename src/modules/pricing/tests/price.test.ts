@@ -446,6 +446,35 @@ describe("order of application", () => {
   });
 });
 
+// "Adding a promotion never raises the total" is not an invariant of these rules; the two ways it fails:
+describe("adding a promotion can raise the total", () => {
+  test("when its discount takes the items total below a free_above threshold", () => {
+    // 0.01 ships free above 0.01; 0.01 off: 0.00 < 0.01, shipping 0.02 is back: total 1 -> 2.
+    const base = cart({
+      lines: [line("a", { unitPrice: 1 })],
+      shippingMethod: shippingBy({ kind: "free_above", amount: 2, threshold: 1 }),
+    });
+    expect(price(base).total).toBe(1);
+    expect(price({ ...base, promotions: [promotion("p", fixed(1))] }).total).toBe(2);
+  });
+
+  test("by a cent, when it shifts a fixed discount's shares and a later percentage rounds them differently", () => {
+    // Lines 1, 3, 4; "share" takes 4 off all three, then 25% off the order.
+    // Alone: shares of 4 x (1, 3, 4) / 8 = 0.5, 1.5, 2 -> 0, 1, 2 + the 1 left to the first 0.5 tie: (1, 1, 2),
+    //   left (0, 2, 2); 25% of 2 = 0.5 -> 1 each: (0, 1, 1), total 2.
+    // With 0.01 off the 4 first: (1, 3, 3) / 7 = 0.57, 1.71, 1.71 -> 0, 1, 1 + 2 left to the 0.71s: (0, 2, 2),
+    //   left (1, 1, 1); 25% of 1 = 0.25 -> 0: total 3.
+    const lines = [line("a", { unitPrice: 1 }), line("b", { unitPrice: 3 }), line("c", { unitPrice: 4 })];
+    const promotions = [
+      promotion("share", fixed(4), { target: items({ productIds: ["p-a", "p-b", "p-c"] }) }),
+      promotion("pct", percentage(25)),
+    ];
+    expect(price(cart({ lines, promotions })).total).toBe(2);
+    const more = [...promotions, promotion("cent", fixed(1), { target: items({ productIds: ["p-c"] }), priority: 1 })];
+    expect(price(cart({ lines, promotions: more })).total).toBe(3);
+  });
+});
+
 describe("empty cart", () => {
   test("prices to all zeros, with its promotions listed at 0", () => {
     const result = price(cart({ promotions: [promotion("p", percentage(10)), promotion("q", fixed(500))] }));
