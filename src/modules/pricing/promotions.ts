@@ -17,8 +17,9 @@ interface LineState {
 }
 
 /**
- * The rank of each kind of promotion in the order of application (price.ts's doc comment). Buy X get Y
- * counts shelf-priced units, so it comes first whatever its target.
+ * Each kind's rank in the order of application (price.ts's doc comment): 1-3 are phase 1's kinds in
+ * turn, 4 and 5 phases 2 and 3, 6 phase 4. Buy X get Y counts units at their shelf price, so an
+ * order-wide one ranks with the item ones, before any percentage or fixed discount.
  */
 const RANK: Record<PromotionTarget["kind"], Record<PromotionEffect["kind"], number>> = {
   items: { buy_x_get_y: 1, percentage: 2, fixed: 3, free_shipping: 6 },
@@ -28,6 +29,7 @@ const RANK: Record<PromotionTarget["kind"], Record<PromotionEffect["kind"], numb
 /** The promotions in the order they apply: by rank, then higher priority, then id; never by input order. */
 export function applicationOrder(promotions: readonly PricingPromotion[]): PricingPromotion[] {
   const rank = (p: PricingPromotion) => RANK[p.target.kind][p.effect.kind];
+  // Ids compare by code unit, not locale, so every machine applies ties in the same order.
   return [...promotions].sort(
     (a, b) => rank(a) - rank(b) || b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
@@ -65,7 +67,11 @@ export function discountLines(
   };
 }
 
-/** Free shipping takes the whole shipping charge: the first one in order does, later ones find nothing left. */
+/**
+ * Free shipping takes the whole shipping charge: the first one in order does, later ones find nothing
+ * left. Its target is not looked at: shipping is the order's, and whether an items-targeted one applies
+ * at all is a condition, decided before pricing.
+ */
 export function applyFreeShipping(
   applied: readonly AppliedPromotion[],
   shippingAmount: number,
