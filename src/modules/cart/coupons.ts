@@ -22,10 +22,7 @@ export async function applyCoupon(ctx: Ctx, raw: z.input<typeof ApplyCouponInput
   return inTransaction(ctx, async (tx) => {
     const head = await lockCart(tx, input.cartId);
     if (head.couponCode && !sameCode(head.couponCode, input.code)) {
-      throw new AppError("COUPON_INVALID", `This cart already has the code ${head.couponCode}: remove it first`, {
-        reason: "not_combinable",
-        code: input.code,
-      });
+      throw promotions.couponRefused("not_combinable", input.code);
     }
     const cart = await readCartRows(tx, head.id);
     const { code } = await promotions.assertCodeApplies(tx, { code: input.code, facts: cartFacts(cart) });

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { carts } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import * as pricing from "../pricing/service";
-import type { PricedLine, PricingInput, PricingLine, PricingResult } from "../pricing/types";
+import type { PricedLine, PricingInput, PricingLine, PricingResult } from "../pricing/service";
 import * as promotions from "../promotions/service";
 import type { PromotionFacts } from "../promotions/service";
 import * as shipping from "../shipping/service";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { promotions } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import type { TxCtx } from "../../lib/transaction";
-import type { PricingPromotion, PromotionEffect, PromotionTarget } from "./pricing-types";
+import type { PricingPromotion, PromotionEffect, PromotionTarget } from "../pricing/service";
 import { DEFAULT_GET_PERCENT } from "./rules";
 
 /** Invalidated after every admin write: the cached definitions are stale. */

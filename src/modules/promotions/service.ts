@@ -1,7 +1,7 @@
 import type { Ctx } from "../../lib/context";
 import { findByCode, loadDefinitions, type PromotionDefinition, toPricingPromotion } from "./definitions";
 import { type CouponRefusal, needsUsage, type PromotionFacts, refusalOf } from "./eligibility";
-import type { PricingPromotion } from "./pricing-types";
+import type { PricingPromotion } from "../pricing/service";
 import { couponRefused } from "./refusals";
 import { selectForStacking } from "./stacking";
 import { readUsage } from "./usage";

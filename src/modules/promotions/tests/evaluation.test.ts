@@ -3,7 +3,7 @@ import { makePromotion } from "../../../../tests/factories/promotions";
 import { useTestApp } from "../../../../tests/harness";
 import { AppError } from "../../../lib/errors";
 import { newId } from "../../../lib/ids";
-import type { PricingLine } from "../pricing-types";
+import type { PricingLine } from "../../pricing/service";
 import * as promotions from "../service";
 
 const t = await useTestApp();
