@@ -4,6 +4,7 @@ import { catalogConstraints } from "./catalog";
 import type { ConstraintFields } from "./constraint-fields";
 import { identityConstraints } from "./identity";
 import { searchConstraints } from "./search";
+import { shippingConstraints } from "./shipping";
 
 /** Every table's constraint map; a new schema file adds its own here (constraints.test.ts fails until it does). */
 export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
@@ -12,6 +13,7 @@ export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
   ...apiKeysConstraints,
   ...catalogConstraints,
   ...searchConstraints,
+  ...shippingConstraints,
 ];
 
 const fieldByName = new Map(CONSTRAINT_MAPS.flatMap(({ fields }) => Object.entries(fields)));

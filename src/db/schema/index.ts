@@ -5,3 +5,4 @@ export * from "./catalog";
 export * from "./idempotency";
 export * from "./identity";
 export * from "./search";
+export * from "./shipping";

@@ -23,7 +23,7 @@ const Phone = Line.max(30)
   .transform((v) => v || null)
   .openapi({ example: "+33 1 23 45 67 89" });
 
-const Country = Line.refine(
+export const Country = Line.refine(
   (code) => COUNTRY_CODES.has(code.toUpperCase()),
   "A two-letter ISO 3166-1 country code, such as FR",
 )
