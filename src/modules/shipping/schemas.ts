@@ -1,10 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { PageQuery, page } from "../../lib/pagination";
 import { Line, Prose, Text } from "../../lib/text";
-import { Country } from "../addresses/schemas";
+import { Country as AddressCountry } from "../addresses/schemas";
 import { Price as Money } from "../catalog/schemas";
 // biome-ignore lint/style/noRestrictedImports: types.ts is the agreed pricing interface (common.md), types only.
 import type { PricingShippingMethod, ShippingRate as PricingShippingRate } from "../pricing/types";
+
+// The address book's country (any case, stored upper-case); its refinement checks the ISO list, the document its length.
+const Country = AddressCountry.openapi({ minLength: 2, maxLength: 2 });
 
 /** Weight bands one rate may have. */
 export const MAX_WEIGHT_BANDS = 20;

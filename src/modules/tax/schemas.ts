@@ -1,12 +1,16 @@
 import { z } from "@hono/zod-openapi";
 import { PageQuery, page } from "../../lib/pagination";
 import { Line, Text } from "../../lib/text";
-import { Country } from "../addresses/schemas";
+import { Country as AddressCountry } from "../addresses/schemas";
+
+// The address book's country (any case, stored upper-case); its refinement checks the ISO list, the document its length.
+const Country = AddressCountry.openapi({ minLength: 2, maxLength: 2 });
 
 /** An ISO 3166-2 subdivision code without its country prefix: "CA" (with country US) for US-CA, California. */
 export const REGION_CODE = /^[A-Z0-9]{1,3}$/;
 
-const Region = Line.transform((code) => code.toUpperCase())
+const Region = Line.max(3)
+  .transform((code) => code.toUpperCase())
   .refine((code) => REGION_CODE.test(code), "An ISO 3166-2 subdivision code without the country, such as CA for US-CA")
   .openapi({
     description: "ISO 3166-2 subdivision code without the country prefix (CA for US-CA), any case; stored upper-case",
