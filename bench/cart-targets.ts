@@ -14,6 +14,7 @@ const ADD_VARIANTS = 50;
 const DEMO_CUSTOMER = { email: "ada@cartwright.test", password: "cartwright-ada-demo" };
 
 interface Api {
+  // biome-ignore lint/suspicious/noExplicitAny: the bench reads a few known fields of each answer.
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<any>;
 }
 
@@ -27,7 +28,8 @@ function client(api: string): Api {
         signal: AbortSignal.timeout(30_000),
       });
       const json = await res.json().catch(() => null);
-      if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+      if (res.status >= 300)
+        throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
       return json;
     },
   };
@@ -41,7 +43,12 @@ async function stockedVariants(http: Api, sample: CatalogSample, admin: Record<s
     const product = await http.call("GET", `/api/v1/products/${encodeURIComponent(slug)}`).catch(() => null);
     const variant = product?.variants?.[0];
     if (!variant) continue;
-    await http.call("PUT", `/api/v1/admin/inventory/${variant.id}`, { onHand: 1_000_000, reason: "bench stock" }, admin);
+    await http.call(
+      "PUT",
+      `/api/v1/admin/inventory/${variant.id}`,
+      { onHand: 1_000_000, reason: "bench stock" },
+      admin,
+    );
     found.push({ id: variant.id, price: variant.price });
   }
   return found;

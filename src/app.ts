@@ -22,7 +22,7 @@ import { appRouter } from "./trpc/router";
 
 export type AppDeps = Pick<
   Deps,
-  "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "search" | "modes"
+  "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "search" | "store" | "modes"
 > & {
   workerStatus: () => CheckStatus;
 };

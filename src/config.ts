@@ -60,6 +60,8 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
+  // Catalog prices already contain the destination's tax (domain.md "Cart and pricing"); false: tax is added on top.
+  PRICES_INCLUDE_TAX: bool.default(false),
   // Where links in emails (verify email, reset password) point.
   STOREFRONT_URL: url(["http", "https"]).optional(),
   // Behind a reverse proxy: take the client address from X-Forwarded-For.

@@ -6,7 +6,7 @@ import type { WorkerDeps } from "./jobs/runner";
 import { BootError, bootStep } from "./lib/boot-error";
 import { Cache } from "./lib/cache";
 import type { CatalogSearch } from "./lib/catalog-search";
-import { type Ctx, systemContext } from "./lib/context";
+import { type Ctx, type StoreSettings, systemContext } from "./lib/context";
 import { withDeadline } from "./lib/deadline";
 import { type KeyValueStore, MemoryStore, RedisStore } from "./lib/kv";
 import type { Logger } from "./lib/logger";
@@ -26,6 +26,7 @@ export interface Deps {
   limiter: RateLimiter;
   mailer: Mailer;
   search: CatalogSearch;
+  store: StoreSettings;
   /** One line per part saying what is in use, for the boot log and /ready. */
   modes: Record<"database" | "redis" | "search" | "payments" | "mail", string>;
 }
@@ -71,6 +72,7 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
       limiter: new RateLimiter(kv, config.API_RATE_LIMIT_PER_MINUTE),
       mailer,
       search: createCatalogSearch({ config, db: database.db, cache, log }),
+      store: { pricesIncludeTax: config.PRICES_INCLUDE_TAX },
       modes: {
         database: embedded ? describeEmbedded(embedded) : where.toLowerCase(),
         redis: config.REDIS_URL ? `redis at ${new URL(config.REDIS_URL).host}` : "in-process store (REDIS_URL unset)",
@@ -101,7 +103,14 @@ export const workerDeps = (deps: Deps): WorkerDeps => ({
 /** The context of work nobody requested over HTTP, on these deps. */
 export const systemCtx = (deps: Deps, name: string, requestId?: string): Ctx =>
   systemContext(
-    { db: deps.database.db, cache: deps.cache, log: deps.log, limiter: deps.limiter, search: deps.search },
+    {
+      db: deps.database.db,
+      cache: deps.cache,
+      log: deps.log,
+      limiter: deps.limiter,
+      search: deps.search,
+      store: deps.store,
+    },
     name,
     requestId,
   );

@@ -18,7 +18,12 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/api/v1/categories", "/api/v1/categories/{idOrSlug}", "/api/v1/admin/categories"]),
     );
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["apiKey", "bearerAuth", "sessionCookie"]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      "apiKey",
+      "bearerAuth",
+      "cartToken",
+      "sessionCookie",
+    ]);
   });
 
   test("/docs serves the interactive reference with its script from this server", async () => {

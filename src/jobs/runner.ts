@@ -3,7 +3,7 @@ import pg from "pg";
 import type { Db } from "../db/client";
 import type { Cache } from "../lib/cache";
 import type { CatalogSearch } from "../lib/catalog-search";
-import { systemContext } from "../lib/context";
+import { type StoreSettings, systemContext } from "../lib/context";
 import type { Logger } from "../lib/logger";
 import type { RateLimiter } from "../lib/rate-limit";
 import { workerLogger } from "./logger";
@@ -16,6 +16,7 @@ export interface WorkerDeps extends TaskEnv {
   cache: Cache;
   limiter: RateLimiter;
   search: CatalogSearch;
+  store: StoreSettings;
   log: Logger;
 }
 

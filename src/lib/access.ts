@@ -25,7 +25,8 @@ export function requireUser(actor: Actor): string {
 
 /** A guest or a person (a cart's owner): an API key holds no cart. */
 export function requireShopper(actor: Actor): void {
-  if (actor.kind === "apiKey") throw new AppError("FORBIDDEN", "API keys cannot shop: carts belong to guests and customers");
+  if (actor.kind === "apiKey")
+    throw new AppError("FORBIDDEN", "API keys cannot shop: carts belong to guests and customers");
 }
 
 /**

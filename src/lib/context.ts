@@ -30,6 +30,12 @@ export function actorKey(actor: Actor): string | null {
 /** Who a request counts as for limits and idempotency keys: its actor, or for a guest its address. */
 export const callerKey = (ctx: Pick<Ctx, "actor" | "ip">): string => actorKey(ctx.actor) ?? `ip:${ctx.ip ?? "unknown"}`;
 
+/** The store's own settings that rules depend on, from the config (src/deps.ts). */
+export interface StoreSettings {
+  /** Catalog prices already contain tax (PRICES_INCLUDE_TAX). */
+  pricesIncludeTax: boolean;
+}
+
 /** What every service receives first: one per request, job or script. */
 export interface Ctx {
   db: Db;
@@ -42,6 +48,7 @@ export interface Ctx {
   limiter: RateLimiter;
   /** The search engine (src/modules/search/adapters.ts): Postgres, or Typesense when configured. */
   search: CatalogSearch;
+  store: StoreSettings;
   /** A guest cart's secret (`X-Cart-Token`), on both transports: it proves the caller holds that cart. */
   cartToken?: string;
   /** The per-caller limit, when authentication already counted it for this request. */
@@ -50,7 +57,7 @@ export interface Ctx {
 
 /** The context of work nobody requested over HTTP: jobs, seeds, scripts. */
 export function systemContext(
-  parts: Pick<Ctx, "db" | "cache" | "log" | "limiter" | "search">,
+  parts: Pick<Ctx, "db" | "cache" | "log" | "limiter" | "search" | "store">,
   name: string,
   requestId = name,
 ): Ctx {

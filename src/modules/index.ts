@@ -1,14 +1,28 @@
 import addresses from "./addresses";
 import apiKeys from "./api-keys";
+import cart from "./cart";
 import catalog from "./catalog";
 import customers from "./customers";
 import identity from "./identity";
 import promotions from "./promotions";
 import search from "./search";
+import shipping from "./shipping";
+import tax from "./tax";
 
 /**
  * Every module, once. The REST facade and its tags, the AppRouter and the
  * access table are derived from this list: adding a module is its folder and
  * one line here. The order is the OpenAPI document's.
  */
-export const modules = [identity, addresses, catalog, search, customers, apiKeys, promotions] as const;
+export const modules = [
+  identity,
+  addresses,
+  catalog,
+  search,
+  cart,
+  customers,
+  apiKeys,
+  promotions,
+  shipping,
+  tax,
+] as const;

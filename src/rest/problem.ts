@@ -14,6 +14,11 @@ export const Problem = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     missingScope: z.string().optional().openapi({ description: "The API key scope the operation needs" }),
     available: z.number().int().optional().openapi({ description: "OUT_OF_STOCK: the units still available" }),
+    reason: z.string().optional().openapi({
+      description:
+        "COUPON_INVALID: not_found, expired, not_started, minimum_not_met, usage_limit_reached, not_eligible or not_combinable",
+    }),
+    couponCode: z.string().optional().openapi({ description: "COUPON_INVALID: the code refused" }),
     omittedErrors: z
       .number()
       .int()
@@ -40,6 +45,8 @@ export function problemBody(error: AppError, requestId: string): ProblemBody {
     // The other details the Problem schema documents; a rate limit's numbers travel as headers.
     ...(typeof extra.missingScope === "string" && { missingScope: extra.missingScope }),
     ...(typeof extra.available === "number" && { available: extra.available }),
+    ...(typeof extra.reason === "string" && { reason: extra.reason }),
+    ...(typeof extra.couponCode === "string" && { couponCode: extra.couponCode }),
     ...(typeof extra.omittedErrors === "number" && { omittedErrors: extra.omittedErrors }),
   };
 }

@@ -8,6 +8,8 @@ import { DEMO_ACCOUNTS } from "./accounts";
 import { seedCatalog } from "./catalog";
 import { DEMO_CATEGORIES } from "./categories";
 import type { Progress } from "./progress";
+import { seedPromotions } from "./promotions";
+import { seedShippingAndTax } from "./shipping";
 
 export type { Progress };
 
@@ -30,7 +32,10 @@ export async function seedDemoStore(
   const accounts = await seedAccounts(ctx, progress);
   const categories = await seedCategories(ctx, progress);
   const catalog = await seedCatalog(ctx, { products: opts.products ?? DEMO_PRODUCTS }, progress);
-  return { created: accounts + categories + catalog.created };
+  const shipping = await seedShippingAndTax(ctx, progress);
+  // After the catalog: the buy-2-get-1 targets one of its collections.
+  const promotions = await seedPromotions(ctx, progress);
+  return { created: accounts + categories + catalog.created + shipping.created + promotions.created };
 }
 
 async function seedAccounts(ctx: Ctx, progress: Progress): Promise<number> {

@@ -32,7 +32,11 @@ export async function guestCart(t: TestApp, body: Record<string, unknown> = {}):
 }
 
 /** The customer's active cart over REST (made on first call). */
-export async function customerCart(t: TestApp, user: TestUser, body: Record<string, unknown> = {}): Promise<CartHandle> {
+export async function customerCart(
+  t: TestApp,
+  user: TestUser,
+  body: Record<string, unknown> = {},
+): Promise<CartHandle> {
   const res = await t.rest.post("/api/v1/carts", body, { headers: user.headers });
   if (res.status !== 201) throw new Error(`creating a customer cart: ${res.status} ${JSON.stringify(res.body)}`);
   return handle(t, res.body.id, null, user.headers);

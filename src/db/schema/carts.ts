@@ -3,6 +3,7 @@ import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } fr
 import { products, variants } from "./catalog";
 import { constraintFields } from "./constraint-fields";
 import { users } from "./identity";
+import { shippingMethods } from "./shipping";
 
 export const CART_STATUSES = ["active", "merged", "converted"] as const;
 export type CartStatus = (typeof CART_STATUSES)[number];
@@ -32,14 +33,16 @@ export const carts = pgTable(
     country: text("country"),
     region: text("region"),
     postalCode: text("postal_code"),
-    shippingMethodId: uuid("shipping_method_id"),
+    // SET NULL: a deleted method leaves the cart to choose again (a read says so).
+    shippingMethodId: uuid("shipping_method_id").references(() => shippingMethods.id, { onDelete: "set null" }),
     /** A guest cart lapses 30 days after its last change; a customer's never does. */
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     ...timestamps,
   },
   (t) => [
     check("carts_status_known", sql`${t.status} in ('active', 'merged', 'converted')`),
-    check("carts_has_owner", sql`${t.customerId} is not null or ${t.tokenHash} is not null`),
+    // An active cart is held by someone; a merged one is held by nobody (its token is forgotten).
+    check("carts_has_owner", sql`${t.status} <> 'active' or ${t.customerId} is not null or ${t.tokenHash} is not null`),
     check("carts_country_alpha2", sql`${t.country} ~ '^[A-Z]{2}$'`),
     uniqueIndex("carts_one_active_per_customer").on(t.customerId).where(sql`status = 'active'`),
     // The clean-up of lapsed guest carts.
@@ -82,6 +85,7 @@ export const cartsConstraints = [
     carts_customer_id_users_id_fk: "customerId",
     carts_token_hash_unique: "tokenHash",
     carts_one_active_per_customer: "customerId",
+    carts_shipping_method_id_shipping_methods_id_fk: "shippingMethodId",
   }),
   constraintFields(cartLines, {
     cart_lines_cart_id_carts_id_fk: "cartId",

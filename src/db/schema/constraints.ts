@@ -6,6 +6,7 @@ import type { ConstraintFields } from "./constraint-fields";
 import { identityConstraints } from "./identity";
 import { promotionsConstraints } from "./promotions";
 import { searchConstraints } from "./search";
+import { shippingConstraints } from "./shipping";
 
 /** Every table's constraint map; a new schema file adds its own here (constraints.test.ts fails until it does). */
 export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
@@ -16,6 +17,7 @@ export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
   ...cartsConstraints,
   ...searchConstraints,
   ...promotionsConstraints,
+  ...shippingConstraints,
 ];
 
 const fieldByName = new Map(CONSTRAINT_MAPS.flatMap(({ fields }) => Object.entries(fields)));

@@ -7,3 +7,4 @@ export * from "./idempotency";
 export * from "./identity";
 export * from "./promotions";
 export * from "./search";
+export * from "./shipping";

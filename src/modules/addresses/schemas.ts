@@ -28,7 +28,13 @@ export const Country = Line.refine(
   "A two-letter ISO 3166-1 country code, such as FR",
 )
   .transform((code) => code.toUpperCase())
-  .openapi({ description: "ISO 3166-1 alpha-2, any case; stored upper-case", example: "FR" });
+  // Documented as what the refinement enforces: two letters, any case.
+  .openapi({
+    description: "ISO 3166-1 alpha-2, any case; stored upper-case",
+    example: "FR",
+    minLength: 2,
+    maxLength: 2,
+  });
 
 const AddressFields = {
   name: Required(200).openapi({ description: "Who receives parcels here", example: "Ada Lovelace" }),

@@ -63,7 +63,7 @@ const notFound = () => new AppError("NOT_FOUND", "Cart not found");
  * as if absent, on both transports.
  */
 export function assertHolds(ctx: Ctx, cart: CartHead | undefined): asserts cart is CartHead {
-  if (!cart || cart.status !== "active") throw notFound();
+  if (cart?.status !== "active") throw notFound();
   if (cart.customerId) {
     if (ctx.actor.kind === "user" && ctx.actor.userId === cart.customerId) return;
     throw notFound();

@@ -60,7 +60,13 @@ async function mergeLines(tx: TxCtx, guest: CartHead, targetId: string): Promise
     const requested = mine.quantity + line.quantity;
     const quantity = mergedQuantity(mine, requested);
     if (quantity < requested) {
-      capped.push({ variantId: mine.variantId as string, sku: mine.sku, requested, quantity, available: mine.available ?? 0 });
+      capped.push({
+        variantId: mine.variantId as string,
+        sku: mine.sku,
+        requested,
+        quantity,
+        available: mine.available ?? 0,
+      });
     }
     if (quantity !== mine.quantity) {
       await tx.db

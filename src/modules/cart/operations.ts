@@ -240,4 +240,3 @@ export const shippingMethods = query({
   },
   run: (ctx, input) => cart.listShippingMethods(ctx, input),
 });
-

@@ -24,9 +24,7 @@ const pathId = (name: string) =>
 export const CartIdParams = z.object({ cartId: pathId("cartId") });
 export const CartItemParams = z.object({ cartId: pathId("cartId"), itemId: pathId("itemId") });
 
-export const CouponCode = Line.min(1)
-  .max(40)
-  .openapi({ description: "A promotion code, any case", example: "SAVE10" });
+export const CouponCode = Line.min(1).max(40).openapi({ description: "A promotion code, any case", example: "SAVE10" });
 export const CouponParams = z.object({
   cartId: pathId("cartId"),
   code: CouponCode.openapi({ param: { name: "code", in: "path" }, example: "SAVE10" }),
@@ -44,10 +42,10 @@ export const CreateCartInput = CreateCartBody.default({});
 export const UpdateCartBody = z
   .strictObject({
     country: Country.nullable().optional(),
-    region: Line.max(100)
-      .nullable()
-      .optional()
-      .openapi({ description: "State or province, for tax: its ISO 3166-2 code (CA or US-CA for California) matches a regional rate" }),
+    region: Line.max(100).nullable().optional().openapi({
+      description:
+        "State or province, for tax: its ISO 3166-2 code (CA or US-CA for California) matches a regional rate",
+    }),
     postalCode: Line.max(20).nullable().optional(),
     shippingMethodId: z.uuid().nullable().optional().openapi({ description: "From `GET /shipping-methods?cartId=`" }),
   })
@@ -170,10 +168,9 @@ export const Cart = z
 export type Cart = z.infer<typeof Cart>;
 
 export const CreatedCart = Cart.extend({
-  token: z
-    .string()
-    .nullable()
-    .openapi({ description: "A guest cart's secret, shown once: send it as `X-Cart-Token`. Null for a customer's cart" }),
+  token: z.string().nullable().openapi({
+    description: "A guest cart's secret, shown once: send it as `X-Cart-Token`. Null for a customer's cart",
+  }),
 }).openapi("CreatedCart");
 export type CreatedCart = z.infer<typeof CreatedCart>;
 

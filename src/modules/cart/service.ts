@@ -73,7 +73,8 @@ export async function updateCart(ctx: Ctx, raw: z.input<typeof UpdateCartInput>)
   const { cartId, ...patch } = UpdateCartInput.parse(raw);
   return inTransaction(ctx, async (tx) => {
     const cart = await lockCart(tx, cartId);
-    if (Object.values(patch).every((v) => v === undefined)) throw fieldError("(root)", "Give at least one field to change");
+    if (Object.values(patch).every((v) => v === undefined))
+      throw fieldError("(root)", "Give at least one field to change");
     const country = patch.country === undefined ? cart.country : patch.country;
     const region = patch.region === undefined ? cart.region : patch.region;
     if (patch.shippingMethodId) {

@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { carts } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
-import * as pricing from "../pricing/service";
 import type { PricedLine, PricingInput, PricingLine, PricingResult } from "../pricing/service";
-import * as promotions from "../promotions/service";
+import * as pricing from "../pricing/service";
 import type { PromotionFacts } from "../promotions/service";
-import * as shipping from "../shipping/service";
+import * as promotions from "../promotions/service";
 import type { ShippingMethodOption } from "../shipping/service";
+import * as shipping from "../shipping/service";
 import * as tax from "../tax/service";
 import type { CartRows, LineRow } from "./cart-rows";
 import type { Cart, CartItem, CartItemStatus, CartNotice } from "./schemas";
@@ -74,7 +74,10 @@ export async function quoteCart(ctx: Ctx, cart: CartRows): Promise<CartQuote> {
 }
 
 /** The facts promotions are checked against: the buyable lines, their subtotal, who is shopping. */
-export function cartFacts(cart: CartRows, lines: PricingLine[] = cart.lines.map(classify).filter(buyable).map(toPricingLine)): PromotionFacts {
+export function cartFacts(
+  cart: CartRows,
+  lines: PricingLine[] = cart.lines.map(classify).filter(buyable).map(toPricingLine),
+): PromotionFacts {
   return {
     now: new Date(),
     lines,
@@ -84,8 +87,14 @@ export function cartFacts(cart: CartRows, lines: PricingLine[] = cart.lines.map(
 }
 
 /** The quote priced with one shipping method (or none). */
-export const priceQuote = (quote: CartQuote, method: ShippingMethodOption | null): PricingResult =>
-  pricing.price({ ...quote.input, shippingMethod: method && { id: method.id, name: method.name, rate: method.rate } });
+export function priceQuote(quote: CartQuote, method: ShippingMethodOption | null): PricingResult {
+  // Nothing to ship costs no shipping: a rate would still charge its flat amount for an empty cart.
+  const ships = method && quote.input.lines.length > 0;
+  return pricing.price({
+    ...quote.input,
+    shippingMethod: ships ? { id: method.id, name: method.name, rate: method.rate } : null,
+  });
+}
 
 /**
  * The cart as the shopper sees it. A code or shipping method that no longer
@@ -132,7 +141,12 @@ export async function cartView(ctx: Ctx, cart: CartRows, extra: CartNotice[] = [
     couponCode: refused ? null : cart.couponCode,
     promotions: priced.promotions
       .filter((x) => x.amount > 0)
-      .map((x) => ({ id: x.promotionId, name: quote.promotionNames.get(x.promotionId) ?? "", code: x.code, amount: x.amount })),
+      .map((x) => ({
+        id: x.promotionId,
+        name: quote.promotionNames.get(x.promotionId) ?? "",
+        code: x.code,
+        amount: x.amount,
+      })),
     country: cart.country,
     region: cart.region,
     postalCode: cart.postalCode,

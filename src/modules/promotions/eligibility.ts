@@ -1,5 +1,5 @@
-import type { PromotionDefinition } from "./definitions";
 import type { PricingLine } from "../pricing/service";
+import type { PromotionDefinition } from "./definitions";
 
 /** Why a code does not apply; `not_combinable` is the cart's answer to a second code (it decides that). */
 export type CouponRefusal =

@@ -11,6 +11,6 @@ const MESSAGES: Record<CouponRefusal, string> = {
   not_combinable: "A cart takes one code: remove the code on it first",
 };
 
-/** The one COUPON_INVALID for a refused code: `reason` and `code` (null: an automatic promotion) in its details. */
+/** The one COUPON_INVALID for a refused code: `reason` and `couponCode` (absent: an automatic promotion) in its details. */
 export const couponRefused = (reason: CouponRefusal, code: string | null): AppError =>
-  new AppError("COUPON_INVALID", MESSAGES[reason], { reason, code });
+  new AppError("COUPON_INVALID", MESSAGES[reason], { reason, ...(code !== null && { couponCode: code }) });

@@ -12,6 +12,7 @@ const INT_MAX = 2_147_483_647;
 export const CouponCode = Text.regex(/^[A-Za-z0-9_-]{3,40}$/, "3 to 40 characters: letters, digits, - and _").openapi({
   description: "Matched in any case; stored as given",
   example: "SAVE10",
+  maxLength: 40,
 });
 
 export const PromotionKind = z.enum(PROMOTION_KINDS).openapi("PromotionKind", {

@@ -1,7 +1,7 @@
 import type { Ctx } from "../../lib/context";
+import type { PricingPromotion } from "../pricing/service";
 import { findByCode, loadDefinitions, type PromotionDefinition, toPricingPromotion } from "./definitions";
 import { type CouponRefusal, needsUsage, type PromotionFacts, refusalOf } from "./eligibility";
-import type { PricingPromotion } from "../pricing/service";
 import { couponRefused } from "./refusals";
 import { selectForStacking } from "./stacking";
 import { readUsage } from "./usage";
@@ -47,7 +47,7 @@ export async function promotionsForCart(
   };
 }
 
-/** For applying a code: throws COUPON_INVALID (details `reason`, `code`) unless it applies now; answers its stored spelling. */
+/** For applying a code: throws COUPON_INVALID (details `reason`, `couponCode`) unless it applies now; answers its stored spelling. */
 export async function assertCodeApplies(
   ctx: Ctx,
   input: { code: string; facts: PromotionFacts },

@@ -24,7 +24,9 @@ describe("a cart read prices and checks every line afresh", () => {
     expect(kettle).toMatchObject({ unitPrice: 2700, addedUnitPrice: 3000, priceChanged: true, subtotal: 5400 });
     expect(teapot).toMatchObject({ priceChanged: false });
     expect(body.totals.subtotal).toBe(5400 + 2000);
-    expect(body.notices).toEqual([{ kind: "price_changed", itemId: kettle.id, message: expect.stringContaining("2700") }]);
+    expect(body.notices).toEqual([
+      { kind: "price_changed", itemId: kettle.id, message: expect.stringContaining("2700") },
+    ]);
 
     // Changing the quantity shows the shopper today's price: the flag clears.
     const updated = await cart.trpc.cart.updateItem.mutate({ cartId: cart.id, itemId: kettle.id, quantity: 1 });
@@ -42,7 +44,10 @@ describe("a cart read prices and checks every line afresh", () => {
     const admin = await staff();
     expect((await admin.rest.patch(`/api/v1/admin/products/${archived.id}`, { status: "archived" })).status).toBe(200);
     expect((await admin.rest.delete(`/api/v1/admin/products/${deleted.id}`)).status).toBe(204);
-    const moved = await admin.rest.put(`/api/v1/admin/inventory/${short.variants[0]?.id}`, { onHand: 2, reason: "recount" });
+    const moved = await admin.rest.put(`/api/v1/admin/inventory/${short.variants[0]?.id}`, {
+      onHand: 2,
+      reason: "recount",
+    });
     expect(moved.status).toBe(200);
 
     const { body } = await cart.rest.get(cart.path());

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { trpcError } from "../../../../tests/errors";
 import { addToCart, guestCart } from "../../../../tests/factories/carts";
 import { makeProduct } from "../../../../tests/factories/products";
-import { trpcError } from "../../../../tests/errors";
 import { useTestApp } from "../../../../tests/harness";
 import { hashToken } from "../../../lib/tokens";
 
@@ -45,13 +45,23 @@ describe("addItem, updateItem, removeItem, clear", () => {
 
     let body = await addToCart(cart, tote.variants[0]?.id as string, 2);
     expect(body.items).toHaveLength(1);
-    expect(body.items[0]).toMatchObject({ quantity: 2, unitPrice: 1250, subtotal: 2500, status: "ok", priceChanged: false });
+    expect(body.items[0]).toMatchObject({
+      quantity: 2,
+      unitPrice: 1250,
+      subtotal: 2500,
+      status: "ok",
+      priceChanged: false,
+    });
     // The same variant again adds to its line.
     body = await addToCart(cart, tote.variants[0]?.id as string, 1);
     expect(body.items).toHaveLength(1);
     expect(body.items[0].quantity).toBe(3);
 
-    body = await cart.trpc.cart.addItem.mutate({ cartId: cart.id, variantId: mug.variants[0]?.id as string, quantity: 2 });
+    body = await cart.trpc.cart.addItem.mutate({
+      cartId: cart.id,
+      variantId: mug.variants[0]?.id as string,
+      quantity: 2,
+    });
     expect(body.itemCount).toBe(5);
     expect(body.totals).toMatchObject({ subtotal: 3 * 1250 + 2 * 899, discountTotal: 0, total: 3 * 1250 + 2 * 899 });
 

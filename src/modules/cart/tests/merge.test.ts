@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { trpcError } from "../../../../tests/errors";
 import { addToCart, customerCart, guestCart } from "../../../../tests/factories/carts";
 import { makeProduct } from "../../../../tests/factories/products";
-import { trpcError } from "../../../../tests/errors";
 import { useTestApp } from "../../../../tests/harness";
 
 const t = await useTestApp();
@@ -27,9 +27,10 @@ describe("mergeCart", () => {
     const res = await t.rest.post(`/api/v1/carts/${guest.id}/merge`, undefined, {
       headers: { ...user.headers, "x-cart-token": guest.token as string },
     });
-    expect(res.status).toBe(200);
-    expect(res.body.id).toBe(own.id);
-    const quantities = Object.fromEntries(res.body.items.map((i: { variantId: string; quantity: number }) => [i.variantId, i.quantity]));
+    expect(res.body).toMatchObject({ id: own.id });
+    const quantities = Object.fromEntries(
+      res.body.items.map((i: { variantId: string; quantity: number }) => [i.variantId, i.quantity]),
+    );
     expect(quantities).toEqual({ [print as string]: 5, [postcard as string]: 7, [sticker as string]: 1 });
     expect(res.body.capped).toEqual([
       { variantId: print, sku: scarce.variants[0]?.sku, requested: 7, quantity: 5, available: 5 },

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { trpcError } from "../../../../tests/errors";
 import { addToCart, customerCart, guestCart } from "../../../../tests/factories/carts";
 import { makeProduct } from "../../../../tests/factories/products";
-import { trpcError } from "../../../../tests/errors";
 import { useTestApp } from "../../../../tests/harness";
 
 const t = await useTestApp();
@@ -25,19 +25,20 @@ async function restStatuses(cartId: string, itemId: string, headers: Record<stri
 
 async function trpcStatuses(cartId: string, itemId: string, headers: Record<string, string>) {
   const { cart } = t.trpcWith(headers);
+  // Each call made only when awaited: a rejection nobody awaits yet would fail the test on its own.
   const calls = [
-    cart.get.query({ cartId }),
-    cart.update.mutate({ cartId, country: "US" }),
-    cart.addItem.mutate({ cartId, variantId: itemId, quantity: 1 }),
-    cart.updateItem.mutate({ cartId, itemId, quantity: 1 }),
-    cart.removeItem.mutate({ cartId, itemId }),
-    cart.clear.mutate({ cartId }),
-    cart.applyCoupon.mutate({ cartId, code: "SAVE10" }),
-    cart.removeCoupon.mutate({ cartId, code: "SAVE10" }),
-    cart.shippingMethods.query({ cartId }),
+    () => cart.get.query({ cartId }),
+    () => cart.update.mutate({ cartId, country: "US" }),
+    () => cart.addItem.mutate({ cartId, variantId: itemId, quantity: 1 }),
+    () => cart.updateItem.mutate({ cartId, itemId, quantity: 1 }),
+    () => cart.removeItem.mutate({ cartId, itemId }),
+    () => cart.clear.mutate({ cartId }),
+    () => cart.applyCoupon.mutate({ cartId, code: "SAVE10" }),
+    () => cart.removeCoupon.mutate({ cartId, code: "SAVE10" }),
+    () => cart.shippingMethods.query({ cartId }),
   ];
   const statuses: number[] = [];
-  for (const call of calls) statuses.push((await trpcError(call)).data.httpStatus);
+  for (const call of calls) statuses.push((await trpcError(call())).data.httpStatus);
   return statuses;
 }
 

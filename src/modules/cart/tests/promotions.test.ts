@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { trpcError } from "../../../../tests/errors";
 import { addToCart, customerCart, guestCart } from "../../../../tests/factories/carts";
 import { makeProduct } from "../../../../tests/factories/products";
 import { makePromotion } from "../../../../tests/factories/promotions";
-import { trpcError } from "../../../../tests/errors";
 import { useTestApp } from "../../../../tests/harness";
 
 const t = await useTestApp();
@@ -30,14 +30,21 @@ describe("applyCoupon", () => {
       promotions: [{ id: promo.id, code: save, amount: 300 }],
       totals: { subtotal: 2997, discountTotal: 300, total: 2697 },
     });
-    expect(res.body.items[0]).toMatchObject({ discount: 300, total: 2697, adjustments: [{ promotionId: promo.id, amount: 300 }] });
+    expect(res.body.items[0]).toMatchObject({
+      discount: 300,
+      total: 2697,
+      adjustments: [{ promotionId: promo.id, amount: 300 }],
+    });
   });
 
   test("each refusal answers 422 COUPON_INVALID with its reason, on both transports", async () => {
     const hour = 3_600_000;
     const cases: [string, Parameters<typeof makePromotion>[1] | null][] = [
       ["not_found", null],
-      ["expired", { startsAt: new Date(Date.now() - 2 * hour).toISOString(), endsAt: new Date(Date.now() - hour).toISOString() }],
+      [
+        "expired",
+        { startsAt: new Date(Date.now() - 2 * hour).toISOString(), endsAt: new Date(Date.now() - hour).toISOString() },
+      ],
       ["not_started", { startsAt: new Date(Date.now() + hour).toISOString() }],
       ["minimum_not_met", { minSubtotal: 10_000 }],
       ["usage_limit_reached", { usageLimit: 1 }],
@@ -52,9 +59,9 @@ describe("applyCoupon", () => {
       const { cart } = await cartWith(1000, 1);
       const res = await cart.rest.post(cart.path("/coupons"), { code: c });
       expect(res.status).toBe(422);
-      expect(res.body).toMatchObject({ code: "COUPON_INVALID", reason });
+      expect(res.body).toMatchObject({ code: "COUPON_INVALID", reason, couponCode: c });
       const err = await trpcError(cart.trpc.cart.applyCoupon.mutate({ cartId: cart.id, code: c }));
-      expect(err.data).toMatchObject({ code: "COUPON_INVALID", httpStatus: 422 });
+      expect(err.data).toMatchObject({ code: "COUPON_INVALID", httpStatus: 422, reason, couponCode: c });
       const [row] = await t.sql`select coupon_code from carts where id = ${cart.id}`;
       expect(row?.coupon_code).toBeNull();
     }

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { trpcError } from "../../../../tests/errors";
 import { addToCart, guestCart } from "../../../../tests/factories/carts";
 import { makeProduct } from "../../../../tests/factories/products";
 import { makePromotion } from "../../../../tests/factories/promotions";
-import { trpcError } from "../../../../tests/errors";
 import { type Caller, useTestApp } from "../../../../tests/harness";
 
 const t = await useTestApp();
@@ -26,7 +26,13 @@ describe("shipping and tax in the cart", async () => {
   const heavy = await created("/api/v1/admin/shipping-methods", {
     name: "Freight",
     countries: ["NZ"],
-    rate: { kind: "weight", bands: [{ maxGrams: 1000, amount: 1200 }, { maxGrams: 5000, amount: 2500 }] },
+    rate: {
+      kind: "weight",
+      bands: [
+        { maxGrams: 1000, amount: 1200 },
+        { maxGrams: 5000, amount: 2500 },
+      ],
+    },
     position: 1,
   });
   await created("/api/v1/admin/shipping-methods", {
@@ -34,9 +40,17 @@ describe("shipping and tax in the cart", async () => {
     countries: ["IS"],
     rate: { kind: "flat", amount: 100 },
   });
-  await created("/api/v1/admin/tax-rates", { country: "NZ", name: "GST", rateBasisPoints: 1500, appliesToShipping: true });
+  await created("/api/v1/admin/tax-rates", {
+    country: "NZ",
+    name: "GST",
+    rateBasisPoints: 1500,
+    appliesToShipping: true,
+  });
 
-  const product = await makeProduct(t, { title: "Wool blanket", variants: [{ price: 4000, onHand: 20, weightGrams: 1500 }] });
+  const product = await makeProduct(t, {
+    title: "Wool blanket",
+    variants: [{ price: 4000, onHand: 20, weightGrams: 1500 }],
+  });
   const variantId = product.variants[0]?.id as string;
 
   test("the cart's destination lists its methods, priced for the cart", async () => {
@@ -50,8 +64,26 @@ describe("shipping and tax in the cart", async () => {
     expect(res.status).toBe(200);
     // 3 kg: the 5 kg band; 8000 is under the free threshold.
     expect(res.body.items).toEqual([
-      { id: standard.id, name: "Standard", description: null, available: true, amount: 800, discount: 0, total: 800, currency: "USD" },
-      { id: heavy.id, name: "Freight", description: null, available: true, amount: 2500, discount: 0, total: 2500, currency: "USD" },
+      {
+        id: standard.id,
+        name: "Standard",
+        description: null,
+        available: true,
+        amount: 800,
+        discount: 0,
+        total: 800,
+        currency: "USD",
+      },
+      {
+        id: heavy.id,
+        name: "Freight",
+        description: null,
+        available: true,
+        amount: 2500,
+        discount: 0,
+        total: 2500,
+        currency: "USD",
+      },
     ]);
     const trpc = await cart.trpc.cart.shippingMethods.query({ cartId: cart.id });
     expect(trpc).toEqual(res.body);
@@ -63,7 +95,13 @@ describe("shipping and tax in the cart", async () => {
     const res = await cart.rest.patch(cart.path(), { shippingMethodId: standard.id });
     expect(res.status).toBe(200);
     // Lines 8000, tax 15% = 1200; shipping 800 taxed too = 120.
-    expect(res.body.shipping).toMatchObject({ methodId: standard.id, name: "Standard", amount: 800, total: 800, tax: 120 });
+    expect(res.body.shipping).toMatchObject({
+      methodId: standard.id,
+      name: "Standard",
+      amount: 800,
+      total: 800,
+      tax: 120,
+    });
     expect(res.body.totals).toEqual({
       subtotal: 8000,
       discountTotal: 0,
@@ -104,6 +142,12 @@ describe("shipping and tax in the cart", async () => {
     const res = await cart.rest.post(cart.path("/coupons"), { code });
     expect(res.body.shipping).toMatchObject({ amount: 800, discount: 800, total: 0, tax: 0 });
     // 10% of 8000 = 800 off; tax 15% of 7200 = 1080.
-    expect(res.body.totals).toMatchObject({ subtotal: 8000, discountTotal: 800, shippingTotal: 0, taxTotal: 1080, total: 8280 });
+    expect(res.body.totals).toMatchObject({
+      subtotal: 8000,
+      discountTotal: 800,
+      shippingTotal: 0,
+      taxTotal: 1080,
+      total: 8280,
+    });
   });
 });

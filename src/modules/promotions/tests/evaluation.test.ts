@@ -72,7 +72,7 @@ describe("codes", () => {
     expect(await refusal(c, facts())).toBe("not_found");
     const err = await promotions.assertCodeApplies(ctx, { code: c, facts: facts() }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ code: "COUPON_INVALID", details: { reason: "not_found", code: c } });
+    expect(err).toMatchObject({ code: "COUPON_INVALID", details: { reason: "not_found", couponCode: c } });
   });
 
   test("dates: not_started before startsAt, expired at endsAt, applies between", async () => {
