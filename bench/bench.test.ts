@@ -63,6 +63,19 @@ describe("mergeResults", () => {
     expect(rerun.match(/<!-- bench products=/g)?.length).toBe(2);
   });
 
+  test("a run of a few targets (--only) has its own section beside the full run's", () => {
+    const full = mergeResults("", 10_000, "## 10,000 products\nfull");
+    const some = mergeResults(full, 10_000, "## 10,000 products: health, cart-read\nsome", ["health", "cart-read"]);
+    const again = mergeResults(some, 10_000, "## 10,000 products: health, cart-read\nsome again", [
+      "health",
+      "cart-read",
+    ]);
+    expect(again).toContain("full");
+    expect(again).not.toContain("some\n");
+    expect(again.indexOf("full")).toBeLessThan(again.indexOf("some again"));
+    expect(again).toContain("<!-- bench products=10000 only=health,cart-read -->");
+  });
+
   test("keeps a file from before the sections below them, its headings one level down", () => {
     const merged = mergeResults("# Cartwright HTTP benchmark\n\n## Results\n", 10_000, "## 10,000 products");
     expect(merged).toContain("### Cartwright HTTP benchmark");

@@ -81,9 +81,9 @@ export async function cartTargets(opts: {
   }
   await http.call("PATCH", `/api/v1/carts/${cart.id}`, { country: "US", region: "CA" }, customer);
   const methods = await http.call("GET", `/api/v1/shipping-methods?cartId=${cart.id}`, undefined, customer);
-  if (methods.items[0]) {
-    await http.call("PATCH", `/api/v1/carts/${cart.id}`, { shippingMethodId: methods.items[0].id }, customer);
-  }
+  // The dearest method: the seeded free-shipping promotion then has a charge to take off.
+  const dearest = [...methods.items].sort((a: { amount: number }, b: { amount: number }) => b.amount - a.amount)[0];
+  if (dearest) await http.call("PATCH", `/api/v1/carts/${cart.id}`, { shippingMethodId: dearest.id }, customer);
   if (!cart.couponCode) await http.call("POST", `/api/v1/carts/${cart.id}/coupons`, { code: "SAVE10" }, customer);
   const priced = await http.call("GET", `/api/v1/carts/${cart.id}`, undefined, customer);
   const promotions = priced.promotions.map((p: { name: string }) => p.name).join(", ");

@@ -523,7 +523,7 @@ function report(
   const goalInput = (rows: Summary[]) =>
     rows.map((m) => ({ key: m.target.key, rps: m.rps, p99: m.p99, vsBare: m.vsBare, rss: m.rss }));
   return [
-    `## ${opts.products.toLocaleString("en-US")} products`,
+    `## ${opts.products.toLocaleString("en-US")} products${opts.only ? `: ${opts.only.join(", ")}` : ""}`,
     "",
     `Date: ${new Date().toISOString()}`,
     "",
@@ -814,7 +814,7 @@ async function main(): Promise<void> {
   const section = report(results, latency, [...catalog.skipped, ...cart.skipped], opts, context);
   await Bun.write(
     opts.out,
-    mergeResults(existsSync(opts.out) ? readFileSync(opts.out, "utf8") : "", opts.products, section),
+    mergeResults(existsSync(opts.out) ? readFileSync(opts.out, "utf8") : "", opts.products, section, opts.only ?? []),
   );
   await Bun.write(
     resolve(TMP, "last-run.json"),
