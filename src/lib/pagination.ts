@@ -11,6 +11,12 @@ import { Text } from "./text";
 const DIGITS = /^[0-9]{1,15}$/;
 export const fromDigits = (v: unknown) => (typeof v === "string" && DIGITS.test(v) ? Number(v) : v);
 
+/** `true` or `false` in a query string; tRPC sends a boolean, which passes as it is. Nothing looser. */
+export const QueryFlag = z.preprocess<unknown, z.ZodBoolean, boolean>(
+  (v: unknown) => (v === "true" ? true : v === "false" ? false : v),
+  z.boolean({ error: () => "true or false" }),
+);
+
 /** `limit` (1-100, default 20) and `cursor`. */
 export const PageQuery = z.object({
   limit: z

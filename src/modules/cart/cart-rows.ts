@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { PREPARED } from "../../db/client";
-import { type CartStatus, carts } from "../../db/schema";
+import type { CartStatus } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { isoText } from "../../lib/sql-iso";
@@ -79,11 +79,18 @@ const headColumns = sql`
   ${isoText(sql`c.expires_at`)} as "expiresAt", ${isoText(sql`c.created_at`)} as "createdAt",
   ${isoText(sql`c.updated_at`)} as "updatedAt"`;
 
-/** The cart the caller holds, locked for a write until its transaction ends. */
+/**
+ * The cart the caller holds, locked for a write until its transaction ends, and marked
+ * changed: the UPDATE takes the row lock, and a guest cart lives 30 days past its last
+ * change. A lapsed cart is left as it is (and answers 404). The caller's write failing
+ * rolls the mark back with it.
+ */
 export async function lockCart(ctx: Ctx, cartId: string): Promise<CartHead> {
-  const [cart] = await ctx.db.execute<CartHead & Record<string, unknown>>(
-    sql`${PREPARED}select ${headColumns} from carts c where c.id = ${cartId} for update`,
-  );
+  const [cart] = await ctx.db.execute<CartHead & Record<string, unknown>>(sql`${PREPARED}
+    update carts c set updated_at = now(),
+      expires_at = case when c.customer_id is null then now() + make_interval(days => ${GUEST_CART_DAYS}) end
+    where c.id = ${cartId} and c.status = 'active' and (c.expires_at is null or c.expires_at > now())
+    returning ${headColumns}`);
   assertHolds(ctx, cart);
   return cart;
 }
@@ -116,15 +123,4 @@ export async function readCartRows(ctx: Ctx, cartId: string): Promise<CartRows> 
     where c.id = ${cartId}`);
   assertHolds(ctx, cart);
   return cart as CartRows;
-}
-
-/** Marks a write: a guest cart lives 30 days past its last change. */
-export async function touchCart(ctx: Ctx, cart: CartHead): Promise<void> {
-  await ctx.db
-    .update(carts)
-    .set({
-      updatedAt: sql`now()`,
-      ...(cart.customerId ? {} : { expiresAt: sql`now() + make_interval(days => ${GUEST_CART_DAYS})` }),
-    })
-    .where(eq(carts.id, cart.id));
 }

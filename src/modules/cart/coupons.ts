@@ -5,7 +5,7 @@ import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { inTransaction } from "../../lib/transaction";
 import * as promotions from "../promotions/service";
-import { lockCart, readCartRows, touchCart } from "./cart-rows";
+import { lockCart, readCartRows } from "./cart-rows";
 import { ApplyCouponInput, type Cart, RemoveCouponInput } from "./schemas";
 import { cartFacts, cartView } from "./view";
 
@@ -27,8 +27,7 @@ export async function applyCoupon(ctx: Ctx, raw: z.input<typeof ApplyCouponInput
     const cart = await readCartRows(tx, head.id);
     const { code } = await promotions.assertCodeApplies(tx, { code: input.code, facts: cartFacts(cart) });
     await tx.db.update(carts).set({ couponCode: code }).where(eq(carts.id, cart.id));
-    await touchCart(tx, cart);
-    return cartView(tx, await readCartRows(tx, cart.id));
+    return cartView(tx, { ...cart, couponCode: code });
   });
 }
 
@@ -41,7 +40,6 @@ export async function removeCoupon(ctx: Ctx, raw: z.input<typeof RemoveCouponInp
       throw new AppError("NOT_FOUND", "This cart does not have that code");
     }
     await tx.db.update(carts).set({ couponCode: null, updatedAt: sql`now()` }).where(eq(carts.id, cart.id));
-    await touchCart(tx, cart);
     return cartView(tx, await readCartRows(tx, cart.id));
   });
 }

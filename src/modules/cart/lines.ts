@@ -1,11 +1,11 @@
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { cartLines } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError, fieldError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { inTransaction } from "../../lib/transaction";
-import { lockCart, readCartRows, touchCart } from "./cart-rows";
+import { lockCart, readCartRows } from "./cart-rows";
 import {
   AddCartItemInput,
   type Cart,
@@ -27,11 +27,8 @@ export async function addItem(ctx: Ctx, raw: z.input<typeof AddCartItemInput>): 
   return inTransaction(ctx, async (tx) => {
     // The cart's lock makes concurrent adds to one cart take turns: both cannot read the same line.
     const cart = await lockCart(tx, input.cartId);
-    const variant = await sellableVariant(tx, input.variantId);
-    const [line] = await tx.db
-      .select({ id: cartLines.id, quantity: cartLines.quantity })
-      .from(cartLines)
-      .where(and(eq(cartLines.cartId, cart.id), eq(cartLines.variantId, variant.id)));
+    const variant = await sellableVariant(tx, input.variantId, cart.id);
+    const { line } = variant;
     const quantity = (line?.quantity ?? 0) + input.quantity;
     if (quantity > MAX_QUANTITY) {
       throw fieldError("quantity", `A line holds at most ${MAX_QUANTITY}; this one already has ${line?.quantity ?? 0}`);
@@ -42,11 +39,7 @@ export async function addItem(ctx: Ctx, raw: z.input<typeof AddCartItemInput>): 
     if (line) {
       await tx.db.update(cartLines).set(seen).where(eq(cartLines.id, line.id));
     } else {
-      const [{ lines } = { lines: 0 }] = await tx.db
-        .select({ lines: count() })
-        .from(cartLines)
-        .where(eq(cartLines.cartId, cart.id));
-      if (lines >= MAX_LINES) throw new AppError("CONFLICT", `A cart holds at most ${MAX_LINES} lines`);
+      if (variant.cartLines >= MAX_LINES) throw new AppError("CONFLICT", `A cart holds at most ${MAX_LINES} lines`);
       await tx.db.insert(cartLines).values({
         ...seen,
         id: newId(),
@@ -58,7 +51,6 @@ export async function addItem(ctx: Ctx, raw: z.input<typeof AddCartItemInput>): 
         sku: variant.sku,
       });
     }
-    await touchCart(tx, cart);
     return cartView(tx, await readCartRows(tx, cart.id));
   });
 }
@@ -81,7 +73,6 @@ export async function updateItem(ctx: Ctx, raw: z.input<typeof UpdateCartItemInp
       .update(cartLines)
       .set({ quantity: input.quantity, addedUnitPrice: variant.price, updatedAt: sql`now()` })
       .where(eq(cartLines.id, line.id));
-    await touchCart(tx, cart);
     return cartView(tx, await readCartRows(tx, cart.id));
   });
 }
@@ -93,7 +84,6 @@ export async function removeItem(ctx: Ctx, raw: z.input<typeof CartItemInput>): 
     const cart = await lockCart(tx, input.cartId);
     const line = await ownLine(tx, cart.id, input.itemId);
     await tx.db.delete(cartLines).where(eq(cartLines.id, line.id));
-    await touchCart(tx, cart);
     return cartView(tx, await readCartRows(tx, cart.id));
   });
 }
@@ -104,7 +94,6 @@ export async function clearCart(ctx: Ctx, raw: z.input<typeof CartInput>): Promi
   return inTransaction(ctx, async (tx) => {
     const cart = await lockCart(tx, input.cartId);
     await tx.db.delete(cartLines).where(eq(cartLines.cartId, cart.id));
-    await touchCart(tx, cart);
     return cartView(tx, await readCartRows(tx, cart.id));
   });
 }

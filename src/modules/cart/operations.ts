@@ -238,5 +238,5 @@ export const shippingMethods = query({
     responds: "The methods in display order",
     errors: [404, 409],
   },
-  run: (ctx, input) => cart.listShippingMethods(ctx, input),
+  run: (ctx, input) => cart.listCartShippingMethods(ctx, input),
 });

@@ -9,7 +9,7 @@ import { hashToken, randomToken } from "../../lib/tokens";
 import { inTransaction } from "../../lib/transaction";
 import { STORE_CURRENCY } from "../catalog/service";
 import * as shipping from "../shipping/service";
-import { lockCart, readCartRows, touchCart } from "./cart-rows";
+import { lockCart, readCartRows } from "./cart-rows";
 import {
   type Cart,
   CartInput,
@@ -88,13 +88,12 @@ export async function updateCart(ctx: Ctx, raw: z.input<typeof UpdateCartInput>)
       .update(carts)
       .set({ ...patch, updatedAt: sql`now()` })
       .where(eq(carts.id, cart.id));
-    await touchCart(tx, cart);
     return cartView(tx, await readCartRows(tx, cart.id));
   });
 }
 
 /** The shipping methods serving the cart's destination, each priced for this cart (free shipping applied). */
-export async function listShippingMethods(
+export async function listCartShippingMethods(
   ctx: Ctx,
   raw: z.input<typeof ShippingMethodsQuery>,
 ): Promise<CartShippingOptions> {

@@ -1,17 +1,14 @@
 import { asc, eq, sql } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { collections } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { isUuid } from "../../lib/ids";
+import { isoText } from "../../lib/sql-iso";
 import { COLLECTIONS_TAG } from "./cache-tags";
 import { decodeCollectionCursor, encodeCollectionCursor } from "./product-cursor";
 import type { Collection } from "./schemas";
 import { type CollectionPage, GetCollectionInput, ListCollectionsInput } from "./storefront-schemas";
-
-const iso = (column: AnyPgColumn) =>
-  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const collectionColumns = {
   id: collections.id,
@@ -19,8 +16,8 @@ const collectionColumns = {
   title: collections.title,
   description: collections.description,
   position: collections.position,
-  createdAt: iso(collections.createdAt),
-  updatedAt: iso(collections.updatedAt),
+  createdAt: isoText(collections.createdAt),
+  updatedAt: isoText(collections.updatedAt),
 };
 
 /** One page of collections in the merchant's order (position, then title), cached until a collection changes. */

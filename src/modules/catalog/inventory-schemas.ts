@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { INVENTORY_CHANGE_KINDS } from "../../db/schema";
-import { PageQuery, page } from "../../lib/pagination";
+import { PageQuery, page, QueryFlag } from "../../lib/pagination";
 import { Line, Text } from "../../lib/text";
 
 // Stock levels and their ledger (domain.md "Inventory"): what the admin inventory
@@ -32,17 +32,12 @@ export type InventoryLevel = z.infer<typeof InventoryLevel>;
 export const InventoryLevelPage = page(InventoryLevel).openapi("InventoryLevelPage");
 export type InventoryLevelPage = z.infer<typeof InventoryLevelPage>;
 
-/** `true` or `false` in a query string (REST), a boolean over tRPC. */
-const fromFlag = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
-// Typed as a boolean in: what a tRPC client sends.
-const Flag = z.preprocess<unknown, z.ZodBoolean, boolean>(fromFlag, z.boolean()).optional();
-
 export const ListInventoryInput = PageQuery.extend({
-  lowStock: Flag.openapi({
+  lowStock: QueryFlag.optional().openapi({
     description:
       "true: only variants at or below their low-stock threshold (available <= lowStockThreshold, threshold > 0); false: the others",
   }),
-  outOfStock: Flag.openapi({
+  outOfStock: QueryFlag.optional().openapi({
     description: "true: only variants with nothing available (available = 0); false: the others",
   }),
   sku: Text.min(1).max(120).optional().openapi({ description: "Exactly this SKU", example: "TEE-M-RED" }),

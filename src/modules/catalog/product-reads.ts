@@ -6,6 +6,7 @@ import type { ProductFilters } from "../../lib/catalog-search";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { isUuid } from "../../lib/ids";
+import { isoText } from "../../lib/sql-iso";
 import { CATEGORIES_TAG, COLLECTIONS_TAG, PRODUCT_LISTS_TAG, productTag } from "./cache-tags";
 import { cardColumns, toCard } from "./cards";
 import { STORE_CURRENCY } from "./currency";
@@ -194,15 +195,13 @@ interface ProductRow extends Record<string, unknown> {
   collections: StorefrontProduct["collections"];
 }
 
-const iso = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** The product page in one statement: the product, with its parts aggregated beside it. */
 async function readProduct(ctx: Ctx, id: string): Promise<StorefrontProduct | null> {
   const rows = await ctx.db.execute<ProductRow>(sql`${PREPARED}
     select
       p.id, p.slug, p.title, p.description, p.attributes, p.tags,
       p.min_price as "minPrice", p.max_price as "maxPrice", p.compare_at_price as "compareAtPrice",
-      p.in_stock as "inStock", ${iso(sql`p.created_at`)} as "createdAt", ${iso(sql`p.updated_at`)} as "updatedAt",
+      p.in_stock as "inStock", ${isoText(sql`p.created_at`)} as "createdAt", ${isoText(sql`p.updated_at`)} as "updatedAt",
       coalesce((
         with recursive up as (
           select c.id, c.parent_id, c.name, c.slug, 0 as depth from categories c where c.id = p.category_id

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PageQuery, page } from "../../lib/pagination";
+import { PageQuery, page, QueryFlag } from "../../lib/pagination";
 import { Line, Text } from "../../lib/text";
 import { CategoryRef, Collection, PriceRange, ProductCard, ProductImage, ProductOption, VariantBase } from "./schemas";
 
@@ -33,12 +33,6 @@ const Price = z
       .max(MAX_MONEY),
   )
   .optional();
-const Flag = z
-  .preprocess<unknown, z.ZodBoolean, boolean>(
-    (v: unknown) => (v === "true" ? true : v === "false" ? false : v),
-    z.boolean({ error: () => "true or false" }),
-  )
-  .optional();
 
 /** An option's name or value as a filter: matched in any case. */
 const OptionText = Line.min(1).max(100);
@@ -57,7 +51,10 @@ export const productFilterFields = {
   tag: Line.min(1).max(100).optional().openapi({ example: "organic" }),
   minPrice: Price.openapi({ description: "Some variant costs at least this (minor units, inclusive)", example: 1000 }),
   maxPrice: Price.openapi({ description: "Some variant costs at most this (minor units, inclusive)", example: 5000 }),
-  inStock: Flag.openapi({ description: "Only products with (true) or without (false) stock", example: true }),
+  inStock: QueryFlag.optional().openapi({
+    description: "Only products with (true) or without (false) stock",
+    example: true,
+  }),
 };
 
 /** Option filters as tRPC and services take them; REST sends `option.<name>` parameters. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { fromDigits, PageQuery } from "../../lib/pagination";
+import { fromDigits, PageQuery, QueryFlag } from "../../lib/pagination";
 import { Line } from "../../lib/text";
 import { Currency, ProductCard } from "../catalog/schemas";
 import { productFilterFields } from "../catalog/service";
@@ -8,12 +8,6 @@ import { productFilterFields } from "../catalog/service";
 export const MAX_PAGE = 500;
 
 const SORTS = ["relevance", "newest", "price_asc", "price_desc", "title"] as const;
-
-/** `true`/`false` in a query string; tRPC sends a boolean, which passes as it is. */
-const Flag = z.preprocess<unknown, z.ZodBoolean, boolean>(
-  (v: unknown) => (v === "true" ? true : v === "false" ? false : v),
-  z.boolean({ error: "true or false" }),
-);
 
 /** An integer in decimal digits in a query string, or a number over tRPC. */
 const Int = (min: number, max: number) =>
@@ -53,7 +47,7 @@ const searchFields = {
     .openapi({ description: `1-based, up to ${MAX_PAGE}: for a UI that shows page numbers (or pass \`cursor\`)` }),
   cursor: PageQuery.shape.cursor,
   limit: PageQuery.shape.limit,
-  facets: Flag.default(true).openapi({ description: "Count facets over every match (false: `facets` is null)" }),
+  facets: QueryFlag.default(true).openapi({ description: "Count facets over every match (false: `facets` is null)" }),
 };
 
 /** A search as tRPC and the service take it. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PageQuery, page } from "../../lib/pagination";
+import { PageQuery, page, QueryFlag } from "../../lib/pagination";
 import { Line, Prose, Text } from "../../lib/text";
 import { Country } from "../addresses/schemas";
 import { Price as Money } from "../catalog/schemas";
@@ -93,12 +93,6 @@ export const ShippingMethodOption = ShippingMethod.pick({
 }).openapi("ShippingMethodOption") satisfies z.ZodType<PricingShippingMethod, unknown>;
 export type ShippingMethodOption = z.infer<typeof ShippingMethodOption>;
 
-// A query string carries text, tRPC a boolean: both are read, nothing looser.
-const Flag = z.preprocess<unknown, z.ZodBoolean, boolean>(
-  (v: unknown) => (v === "true" ? true : v === "false" ? false : v),
-  z.boolean({ error: () => "true or false" }),
-);
-
 const Countries = z
   .array(Country)
   .min(1)
@@ -153,7 +147,7 @@ export type UpdateShippingMethodInput = z.output<typeof UpdateShippingMethodInpu
 
 export const ListShippingMethodsInput = PageQuery.extend({
   country: Country.optional().openapi({ description: "Only methods serving this country" }),
-  enabled: Flag.optional().openapi({ description: "Only enabled (true) or disabled (false) methods" }),
+  enabled: QueryFlag.optional().openapi({ description: "Only enabled (true) or disabled (false) methods" }),
 });
 
 /** Where an order goes. Methods are set per country (domain.md); `region` is taken so one destination fits tax too. */
