@@ -111,7 +111,7 @@ export async function cartTargets(opts: {
   const first = guests[0]?.split(" ")[0];
   targets.push({
     key: "cart-add",
-    label: `guest POST /api/v1/carts/{id}/items, one unit, random cart of ${GUEST_CARTS} and variant of ${variants.length}`,
+    label: `guest POST /api/v1/carts/{id}/items, one unit, random cart of ${GUEST_CARTS} (each up to 5 lines of ${variants.length} variants)`,
     url: `${opts.api}/api/v1/carts/${first}/items`,
     baseline: "health",
     script: { file: resolve(LUA_DIR, "cart-add.lua"), data },

@@ -27,7 +27,6 @@ CREATE TABLE "carts" (
 	"region" text,
 	"postal_code" text,
 	"shipping_method_id" uuid,
-	"expires_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "carts_token_hash_unique" UNIQUE("token_hash"),
@@ -145,7 +144,6 @@ CREATE INDEX "cart_lines_cart_created_idx" ON "cart_lines" USING btree ("cart_id
 CREATE INDEX "cart_lines_variant_idx" ON "cart_lines" USING btree ("variant_id");--> statement-breakpoint
 CREATE INDEX "cart_lines_product_idx" ON "cart_lines" USING btree ("product_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "carts_one_active_per_customer" ON "carts" USING btree ("customer_id") WHERE status = 'active';--> statement-breakpoint
-CREATE INDEX "carts_expires_idx" ON "carts" USING btree ("expires_at") WHERE expires_at is not null;--> statement-breakpoint
 CREATE INDEX "promotion_redemptions_promotion_user_idx" ON "promotion_redemptions" USING btree ("promotion_id","user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "promotions_code_unique" ON "promotions" USING btree (lower("code"));--> statement-breakpoint
 CREATE INDEX "promotions_created_id_idx" ON "promotions" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint

@@ -72,11 +72,15 @@ export function assertHolds(ctx: Ctx, cart: CartHead | undefined): asserts cart 
   if (cart.expiresAt && Date.parse(cart.expiresAt) <= Date.now()) throw notFound();
 }
 
+/** How long a guest cart lives past its last change. */
+const LIFETIME = sql.raw(`interval '${GUEST_CART_DAYS} days'`);
+
 const headColumns = sql`
   c.id, c.customer_id as "customerId", c.token_hash as "tokenHash", c.status, c.currency,
   c.coupon_code as "couponCode", c.country, c.region, c.postal_code as "postalCode",
   c.shipping_method_id as "shippingMethodId",
-  ${isoText(sql`c.expires_at`)} as "expiresAt", ${isoText(sql`c.created_at`)} as "createdAt",
+  case when c.customer_id is null then ${isoText(sql`c.updated_at + ${LIFETIME}`)} end as "expiresAt",
+  ${isoText(sql`c.created_at`)} as "createdAt",
   ${isoText(sql`c.updated_at`)} as "updatedAt"`;
 
 /**
@@ -87,9 +91,8 @@ const headColumns = sql`
  */
 export async function lockCart(ctx: Ctx, cartId: string): Promise<CartHead> {
   const [cart] = await ctx.db.execute<CartHead & Record<string, unknown>>(sql`${PREPARED}
-    update carts c set updated_at = now(),
-      expires_at = case when c.customer_id is null then now() + make_interval(days => ${GUEST_CART_DAYS}) end
-    where c.id = ${cartId} and c.status = 'active' and (c.expires_at is null or c.expires_at > now())
+    update carts c set updated_at = now()
+    where c.id = ${cartId} and c.status = 'active' and (c.customer_id is not null or c.updated_at + ${LIFETIME} > now())
     returning ${headColumns}`);
   assertHolds(ctx, cart);
   return cart;

@@ -33,7 +33,7 @@ export async function mergeCart(ctx: Ctx, raw: z.input<typeof CartInput>): Promi
     if (!own) {
       await tx.db
         .update(carts)
-        .set({ customerId: userId, tokenHash: null, expiresAt: null, updatedAt: sql`now()` })
+        .set({ customerId: userId, tokenHash: null, updatedAt: sql`now()` })
         .where(eq(carts.id, guest.id));
       return { ...(await cartView(tx, await readCartRows(tx, guest.id))), capped: [] };
     }

@@ -16,7 +16,6 @@ import {
   type CartShippingOptions,
   CreateCartInput,
   type CreatedCart,
-  GUEST_CART_DAYS,
   ShippingMethodsQuery,
   UpdateCartInput,
 } from "./schemas";
@@ -41,7 +40,6 @@ export async function createCart(ctx: Ctx, raw: z.input<typeof CreateCartInput>)
       ...fields,
       id,
       tokenHash: hashToken(token),
-      expiresAt: sql`now() + make_interval(days => ${GUEST_CART_DAYS})`,
     });
     const holder = { ...ctx, cartToken: token };
     return { ...(await cartView(holder, await readCartRows(holder, id))), token };
