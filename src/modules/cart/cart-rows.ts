@@ -5,6 +5,8 @@ import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { isoText } from "../../lib/sql-iso";
 import { hashToken } from "../../lib/tokens";
+import { whenCommitted } from "../../lib/transaction";
+import { productTag } from "../catalog/service";
 import { GUEST_CART_DAYS } from "./schemas";
 
 /** A cart's own columns: what ownership and every write need. */
@@ -95,14 +97,52 @@ export async function lockCart(ctx: Ctx, cartId: string): Promise<CartHead> {
     where c.id = ${cartId} and c.status = 'active' and (c.customer_id is not null or c.updated_at + ${LIFETIME} > now())
     returning ${headColumns}`);
   assertHolds(ctx, cart);
+  await cartChanged(ctx, cart.id);
   return cart;
 }
 
 /**
  * The cart, its lines and what each line's variant, product and stock say now, in
- * one statement: the most frequent signed-in request must stay cheap.
+ * one statement, checked for the caller. Inside a transaction: what it wrote.
  */
 export async function readCartRows(ctx: Ctx, cartId: string): Promise<CartRows> {
+  const cart = await loadCartRows(ctx, cartId);
+  assertHolds(ctx, cart);
+  return cart;
+}
+
+/**
+ * The same for a read outside any transaction, through the cache: the most frequent
+ * signed-in request must stay cheap. The entry is as fresh as a read of the tables,
+ * because everything it holds is invalidated after the commit that changes it: the
+ * cart's own writes (lockCart) by the cart's tag, and each line's price, stock, status,
+ * categories and collections by its product's tag, which every catalog write
+ * invalidates (catalog/listing.ts). Which products those are is itself cached under
+ * the cart's tag, so the rows' tags are known before they are read.
+ */
+export async function readCartRowsCached(ctx: Ctx, cartId: string): Promise<CartRows> {
+  const tag = cartTag(cartId);
+  const productIds = await ctx.cache.wrap(`cart:${cartId}:products`, { tags: [tag] }, async () => {
+    const rows = await ctx.db.execute<{ id: string }>(
+      sql`${PREPARED}select distinct product_id as id from cart_lines where cart_id = ${cartId} and product_id is not null`,
+    );
+    return rows.map((r) => r.id);
+  });
+  const cart = await ctx.cache.wrap(`cart:${cartId}:rows`, { tags: [tag, ...productIds.map(productTag)] }, async () => {
+    // Thrown, not cached: ids nobody holds must not fill the cache.
+    return (await loadCartRows(ctx, cartId)) ?? Promise.reject(notFound());
+  });
+  assertHolds(ctx, cart);
+  return cart;
+}
+
+/** After the commit that changed the cart: its cached rows are stale. */
+export const cartChanged = (ctx: Ctx, cartId: string) =>
+  whenCommitted(ctx, () => ctx.cache.invalidateTags([cartTag(cartId)]));
+
+const cartTag = (cartId: string) => `cart:${cartId}`;
+
+async function loadCartRows(ctx: Ctx, cartId: string): Promise<CartRows | undefined> {
   const [cart] = await ctx.db.execute<CartRows & Record<string, unknown>>(sql`${PREPARED}
     select ${headColumns}, coalesce(u.orders_placed, 0) as "ordersPlaced",
       coalesce((
@@ -124,6 +164,5 @@ export async function readCartRows(ctx: Ctx, cartId: string): Promise<CartRows> 
       ), '[]'::json) as lines
     from carts c left join users u on u.id = c.customer_id
     where c.id = ${cartId}`);
-  assertHolds(ctx, cart);
-  return cart as CartRows;
+  return cart as CartRows | undefined;
 }

@@ -6,7 +6,7 @@ import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import type { TxCtx } from "../../lib/transaction";
 import { inTransaction } from "../../lib/transaction";
-import { type CartHead, type LineRow, lockCart, readCartRows } from "./cart-rows";
+import { type CartHead, cartChanged, type LineRow, lockCart, readCartRows } from "./cart-rows";
 import { CartInput, MAX_QUANTITY, type MergedCart } from "./schemas";
 import { cartView } from "./view";
 
@@ -30,6 +30,7 @@ export async function mergeCart(ctx: Ctx, raw: z.input<typeof CartInput>): Promi
       .from(carts)
       .where(and(eq(carts.customerId, userId), eq(carts.status, "active")))
       .for("update");
+    if (own) await cartChanged(tx, own.id);
     if (!own) {
       await tx.db
         .update(carts)

@@ -9,7 +9,7 @@ import { hashToken, randomToken } from "../../lib/tokens";
 import { inTransaction } from "../../lib/transaction";
 import { STORE_CURRENCY } from "../catalog/service";
 import * as shipping from "../shipping/service";
-import { lockCart, readCartRows } from "./cart-rows";
+import { lockCart, readCartRows, readCartRowsCached } from "./cart-rows";
 import {
   type Cart,
   CartInput,
@@ -62,7 +62,7 @@ export async function createCart(ctx: Ctx, raw: z.input<typeof CreateCartInput>)
 export async function getCart(ctx: Ctx, raw: z.input<typeof CartInput>): Promise<Cart> {
   requireShopper(ctx.actor);
   const { cartId } = CartInput.parse(raw);
-  return cartView(ctx, await readCartRows(ctx, cartId));
+  return cartView(ctx, await readCartRowsCached(ctx, cartId));
 }
 
 /** Sets where the cart ships (for shipping and tax) and its shipping method. */
@@ -97,7 +97,7 @@ export async function listCartShippingMethods(
 ): Promise<CartShippingOptions> {
   requireShopper(ctx.actor);
   const { cartId } = ShippingMethodsQuery.parse(raw);
-  const cart = await readCartRows(ctx, cartId);
+  const cart = await readCartRowsCached(ctx, cartId);
   if (!cart.country) {
     throw new AppError("CONFLICT", "Set the cart's country first (PATCH /carts/{id}): shipping depends on it");
   }

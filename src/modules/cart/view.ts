@@ -8,7 +8,7 @@ import * as promotions from "../promotions/service";
 import type { ShippingMethodOption } from "../shipping/service";
 import * as shipping from "../shipping/service";
 import * as tax from "../tax/service";
-import type { CartRows, LineRow } from "./cart-rows";
+import { type CartRows, cartChanged, type LineRow } from "./cart-rows";
 import type { Cart, CartItem, CartItemStatus, CartNotice } from "./schemas";
 
 /** A line and what can be bought of it now. */
@@ -129,6 +129,8 @@ export async function cartView(ctx: Ctx, cart: CartRows, extra: CartNotice[] = [
       message: "The chosen shipping method no longer serves this destination: choose another",
     });
   }
+  // After the writes: outside a transaction this runs at once, and a read in between would keep the old rows.
+  if (refused || (cart.shippingMethodId && !method)) await cartChanged(ctx, cart.id);
   const pricedById = new Map(priced.lines.map((l) => [l.id, l]));
   const items = quote.lines.map((line) => toItem(line, pricedById.get(line.row.id)));
   for (const item of items) notices.push(...itemNotices(item));

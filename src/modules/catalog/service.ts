@@ -1,7 +1,7 @@
 // What other modules may call (architecture.md: a module imports another's service only).
 
 export { assertVariantsFit, optionErrors, retitleVariantsInTx } from "./admin-variant-rules";
-export { CATALOG_PUBLIC_CACHE, PRODUCT_LISTS_TAG } from "./cache-tags";
+export { CATALOG_PUBLIC_CACHE, PRODUCT_LISTS_TAG, productTag } from "./cache-tags";
 export { cardsByIds } from "./cards";
 export { CatalogRow, ImportRowsInput } from "./catalog-rows";
 export { getCategory, listCategoryTree } from "./categories";

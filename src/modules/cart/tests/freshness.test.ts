@@ -65,4 +65,26 @@ describe("a cart read prices and checks every line afresh", () => {
       "insufficient_stock",
     ]);
   });
+
+  test("a cart read just made is not served again once a price, stock or status changes", async () => {
+    const p = await makeProduct(t, { title: "Lantern", variants: [{ price: 1500, onHand: 10 }] });
+    const variantId = p.variants[0]?.id as string;
+    const cart = await guestCart(t);
+    await addToCart(cart, variantId, 2);
+    expect((await cart.rest.get(cart.path())).body.items[0]).toMatchObject({ unitPrice: 1500, status: "ok" });
+
+    const admin = await staff();
+    await admin.rest.patch(`/api/v1/admin/variants/${variantId}`, { price: 1200 });
+    expect((await cart.rest.get(cart.path())).body.items[0]).toMatchObject({ unitPrice: 1200, priceChanged: true });
+    await admin.rest.put(`/api/v1/admin/inventory/${variantId}`, { onHand: 1, reason: "recount" });
+    expect((await cart.trpc.cart.get.query({ cartId: cart.id })).items[0]).toMatchObject({
+      status: "insufficient_stock",
+      available: 1,
+    });
+    await admin.rest.patch(`/api/v1/admin/products/${p.id}`, { status: "archived" });
+    expect((await cart.rest.get(cart.path())).body.items[0]).toMatchObject({ status: "unavailable", subtotal: 0 });
+    // And its own writes: the next read shows them.
+    await cart.rest.delete(cart.path("/items"));
+    expect((await cart.rest.get(cart.path())).body.items).toEqual([]);
+  });
 });
