@@ -22,7 +22,7 @@ import { appRouter } from "./trpc/router";
 
 export type AppDeps = Pick<
   Deps,
-  "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "search" | "store" | "modes"
+  "config" | "log" | "database" | "embedded" | "kv" | "cache" | "limiter" | "search" | "payments" | "store" | "modes"
 > & {
   workerStatus: () => CheckStatus;
 };

@@ -49,6 +49,10 @@ const EnvSchema = z.object({
   TYPESENSE_API_KEY: z.string().min(1).optional(),
   STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
+  // Where the Stripe SDK sends its requests: Stripe's API unless set (a local stand-in, stripe-mock).
+  STRIPE_API_URL: url(["http", "https"]).optional(),
+  // An unpaid order is cancelled this long after it was placed, and its stock and promotion uses return.
+  ORDER_PAYMENT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   SMTP_URL: url(["smtp", "smtps"]).optional(),
   MAIL_FROM: z.string().min(3).default("Cartwright <no-reply@cartwright.local>"),
   MAIL_DIR: z.string().min(1).default(".cartwright/mail"),

@@ -10,8 +10,10 @@ import { type Ctx, type StoreSettings, systemContext } from "./lib/context";
 import { withDeadline } from "./lib/deadline";
 import { type KeyValueStore, MemoryStore, RedisStore } from "./lib/kv";
 import type { Logger } from "./lib/logger";
+import type { PaymentProvider } from "./lib/payments";
 import { createMailer, type Mailer } from "./lib/mailer";
 import { RateLimiter } from "./lib/rate-limit";
+import { createPaymentProvider } from "./modules/payments/providers";
 import { createCatalogSearch } from "./modules/search/adapters";
 
 /** The long-lived things, built once per process (architecture.md "Layout"). */
@@ -26,6 +28,7 @@ export interface Deps {
   limiter: RateLimiter;
   mailer: Mailer;
   search: CatalogSearch;
+  payments: PaymentProvider;
   store: StoreSettings;
   /** One line per part saying what is in use, for the boot log and /ready. */
   modes: Record<"database" | "redis" | "search" | "payments" | "mail", string>;
@@ -72,7 +75,11 @@ export async function createDeps(config: Config, log: Logger, opts: DepsOptions 
       limiter: new RateLimiter(kv, config.API_RATE_LIMIT_PER_MINUTE),
       mailer,
       search: createCatalogSearch({ config, db: database.db, cache, log }),
-      store: { pricesIncludeTax: config.PRICES_INCLUDE_TAX },
+      payments: createPaymentProvider(config),
+      store: {
+        pricesIncludeTax: config.PRICES_INCLUDE_TAX,
+        orderPaymentTimeoutMinutes: config.ORDER_PAYMENT_TIMEOUT_MINUTES,
+      },
       modes: {
         database: embedded ? describeEmbedded(embedded) : where.toLowerCase(),
         redis: config.REDIS_URL ? `redis at ${new URL(config.REDIS_URL).host}` : "in-process store (REDIS_URL unset)",
@@ -109,6 +116,7 @@ export const systemCtx = (deps: Deps, name: string, requestId?: string): Ctx =>
       log: deps.log,
       limiter: deps.limiter,
       search: deps.search,
+      payments: deps.payments,
       store: deps.store,
     },
     name,

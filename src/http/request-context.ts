@@ -25,7 +25,7 @@ export const secureCookies = (config: Config) => config.NODE_ENV === "production
  * request's logger are made when first used.
  */
 export function requestContext(
-  deps: Pick<Deps, "config" | "log" | "database" | "kv" | "cache" | "limiter" | "search" | "store">,
+  deps: Pick<Deps, "config" | "log" | "database" | "kv" | "cache" | "limiter" | "search" | "payments" | "store">,
 ): MiddlewareHandler<RestEnv> {
   const secure = secureCookies(deps.config);
   const allowedOrigins = new Set(
@@ -69,6 +69,7 @@ export function requestContext(
       cache: deps.cache,
       limiter: deps.limiter,
       search: deps.search,
+      payments: deps.payments,
       store: deps.store,
       requestId,
       actor,

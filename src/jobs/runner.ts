@@ -5,6 +5,7 @@ import type { Cache } from "../lib/cache";
 import type { CatalogSearch } from "../lib/catalog-search";
 import { type StoreSettings, systemContext } from "../lib/context";
 import type { Logger } from "../lib/logger";
+import type { PaymentProvider } from "../lib/payments";
 import type { RateLimiter } from "../lib/rate-limit";
 import { workerLogger } from "./logger";
 import type { TaskEnv } from "./task";
@@ -16,6 +17,7 @@ export interface WorkerDeps extends TaskEnv {
   cache: Cache;
   limiter: RateLimiter;
   search: CatalogSearch;
+  payments: PaymentProvider;
   store: StoreSettings;
   log: Logger;
 }

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import type { Cache } from "./cache";
 import type { CatalogSearch } from "./catalog-search";
 import type { Logger } from "./logger";
+import type { PaymentProvider } from "./payments";
 import type { PrepaidHit, RateLimiter } from "./rate-limit";
 
 export type Role = "customer" | "staff" | "admin";
@@ -34,6 +35,8 @@ export const callerKey = (ctx: Pick<Ctx, "actor" | "ip">): string => actorKey(ct
 export interface StoreSettings {
   /** Catalog prices already contain tax (PRICES_INCLUDE_TAX). */
   pricesIncludeTax: boolean;
+  /** An unpaid order lapses this long after it was placed, its stock and promotion uses given back. */
+  orderPaymentTimeoutMinutes: number;
 }
 
 /** What every service receives first: one per request, job or script. */
@@ -48,6 +51,8 @@ export interface Ctx {
   limiter: RateLimiter;
   /** The search engine (src/modules/search/adapters.ts): Postgres, or Typesense when configured. */
   search: CatalogSearch;
+  /** Where orders are paid (lib/payments.ts): manual, or Stripe when configured. */
+  payments: PaymentProvider;
   store: StoreSettings;
   /** A guest cart's secret (`X-Cart-Token`), on both transports: it proves the caller holds that cart. */
   cartToken?: string;
@@ -57,7 +62,7 @@ export interface Ctx {
 
 /** The context of work nobody requested over HTTP: jobs, seeds, scripts. */
 export function systemContext(
-  parts: Pick<Ctx, "db" | "cache" | "log" | "limiter" | "search" | "store">,
+  parts: Pick<Ctx, "db" | "cache" | "log" | "limiter" | "search" | "payments" | "store">,
   name: string,
   requestId = name,
 ): Ctx {

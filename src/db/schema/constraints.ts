@@ -4,6 +4,7 @@ import { cartsConstraints } from "./carts";
 import { catalogConstraints } from "./catalog";
 import type { ConstraintFields } from "./constraint-fields";
 import { identityConstraints } from "./identity";
+import { ordersConstraints } from "./orders";
 import { promotionsConstraints } from "./promotions";
 import { searchConstraints } from "./search";
 import { shippingConstraints } from "./shipping";
@@ -18,6 +19,7 @@ export const CONSTRAINT_MAPS: readonly ConstraintFields[] = [
   ...searchConstraints,
   ...promotionsConstraints,
   ...shippingConstraints,
+  ...ordersConstraints,
 ];
 
 const fieldByName = new Map(CONSTRAINT_MAPS.flatMap(({ fields }) => Object.entries(fields)));

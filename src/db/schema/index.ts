@@ -5,6 +5,7 @@ export * from "./carts";
 export * from "./catalog";
 export * from "./idempotency";
 export * from "./identity";
+export * from "./orders";
 export * from "./promotions";
 export * from "./search";
 export * from "./shipping";

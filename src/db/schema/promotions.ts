@@ -13,6 +13,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { constraintFields } from "./constraint-fields";
 import { users } from "./identity";
+import { orders } from "./orders";
 
 export const PROMOTION_KINDS = ["percentage", "fixed", "free_shipping", "buy_x_get_y"] as const;
 export type PromotionKind = (typeof PROMOTION_KINDS)[number];
@@ -109,11 +110,15 @@ export const promotionRedemptions = pgTable(
       .notNull()
       .references(() => promotions.id, { onDelete: "cascade" }),
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
-    // The orders table comes with checkout, which adds the foreign key.
-    orderId: uuid("order_id"),
+    // CASCADE: an order deleted (never in practice: orders are kept) takes its uses with it.
+    orderId: uuid("order_id").references(() => orders.id, { onDelete: "cascade" }),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
-  (t) => [index("promotion_redemptions_promotion_user_idx").on(t.promotionId, t.userId)],
+  (t) => [
+    index("promotion_redemptions_promotion_user_idx").on(t.promotionId, t.userId),
+    // An order uses a promotion once: a retried redemption cannot count twice.
+    uniqueIndex("promotion_redemptions_promotion_order_unique").on(t.promotionId, t.orderId),
+  ],
 );
 
 /** The field each promotions constraint guards (constraints.ts). */
@@ -122,5 +127,7 @@ export const promotionsConstraints = [
   constraintFields(promotionRedemptions, {
     promotion_redemptions_promotion_id_promotions_id_fk: "promotionId",
     promotion_redemptions_user_id_users_id_fk: "userId",
+    promotion_redemptions_order_id_orders_id_fk: "orderId",
+    promotion_redemptions_promotion_order_unique: "orderId",
   }),
 ];

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { bareOrderId } from "../../../../tests/factories/orders";
 import { makePromotion } from "../../../../tests/factories/promotions";
 import { useTestApp } from "../../../../tests/harness";
 import { AppError } from "../../../lib/errors";
@@ -11,8 +12,10 @@ const ctx = t.ctx({ kind: "system", name: "checkout" });
 const staff = t.as(await t.user("staff"));
 
 /** Each call its own transaction, as concurrent checkouts are. */
-const redeem = (promotionId: string, userId: string | null, orderId: string | null = newId()) =>
-  inTransaction(ctx, (tx) => promotions.redeemInTx(tx, { promotionId, userId, orderId }));
+const redeem = async (promotionId: string, userId: string | null, orderId?: string) => {
+  const order = orderId ?? (await bareOrderId(t, userId));
+  return inTransaction(ctx, (tx) => promotions.redeemInTx(tx, { promotionId, userId, orderId: order }));
+};
 const reasonOf = (err: unknown) => (err instanceof AppError ? err.details?.reason : err);
 const usageCount = async (id: string) =>
   (await t.sql`select usage_count from promotions where id = ${id}`)[0]?.usage_count;
@@ -58,7 +61,7 @@ describe("redeemInTx", () => {
 describe("releaseInTx", () => {
   test("gives the use back once, however often it is called", async () => {
     const p = await makePromotion(t, { code: "GIVEBACK", usageLimit: 1 });
-    const orderId = newId();
+    const orderId = await bareOrderId(t);
     await redeem(p.id, null, orderId);
     expect(await redeem(p.id, null).catch(reasonOf)).toBe("usage_limit_reached");
     const release = () => inTransaction(ctx, (tx) => promotions.releaseInTx(tx, { promotionId: p.id, orderId }));

@@ -9,7 +9,7 @@ import * as tax from "../service";
 const t = await useTestApp();
 const staff = t.as(await t.user("staff"));
 const guest = t.ctx();
-const inclusiveGuest = { ...guest, store: { pricesIncludeTax: true } };
+const inclusiveGuest = { ...guest, store: { ...guest.store, pricesIncludeTax: true } };
 
 const makeRate = (input: z.input<typeof CreateTaxRateInput>) => tax.createTaxRate(staff.ctx, input);
 
