@@ -64,6 +64,7 @@ export function requestContext(
     }
     let log: Logger | undefined;
     const cartToken = c.req.header("x-cart-token");
+    const orderToken = c.req.header("x-order-token");
     const ctx: Ctx = {
       db: deps.database.db,
       cache: deps.cache,
@@ -75,6 +76,7 @@ export function requestContext(
       actor,
       ...(auth.prepaidHit && { prepaidHit: auth.prepaidHit }),
       ...(cartToken && { cartToken }),
+      ...(orderToken && { orderToken }),
       get log() {
         log ??= deps.log.child({ requestId });
         return log;

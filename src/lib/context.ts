@@ -56,6 +56,8 @@ export interface Ctx {
   store: StoreSettings;
   /** A guest cart's secret (`X-Cart-Token`), on both transports: it proves the caller holds that cart. */
   cartToken?: string;
+  /** A guest order's secret (`X-Order-Token`), from the checkout's answer: it proves the caller placed that order. */
+  orderToken?: string;
   /** The per-caller limit, when authentication already counted it for this request. */
   prepaidHit?: PrepaidHit;
 }

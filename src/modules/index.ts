@@ -4,6 +4,7 @@ import cart from "./cart";
 import catalog from "./catalog";
 import customers from "./customers";
 import identity from "./identity";
+import orders from "./orders";
 import promotions from "./promotions";
 import search from "./search";
 import shipping from "./shipping";
@@ -20,6 +21,7 @@ export const modules = [
   catalog,
   search,
   cart,
+  orders,
   customers,
   apiKeys,
   promotions,

@@ -236,7 +236,7 @@ export const inventoryLevels = pgTable(
   ],
 );
 
-export const INVENTORY_CHANGE_KINDS = ["initial", "adjust", "set", "import", "reserve", "release", "commit"] as const;
+export const INVENTORY_CHANGE_KINDS = ["initial", "adjust", "set", "import", "reserve", "release", "commit", "restock"] as const;
 export type InventoryChangeKind = (typeof INVENTORY_CHANGE_KINDS)[number];
 
 /** Every stock change, with who made it and why: a level always equals the sum of its ledger. */
@@ -261,7 +261,7 @@ export const inventoryLedger = pgTable(
   (t) => [
     check(
       "inventory_ledger_kind_known",
-      sql`${t.kind} in ('initial', 'adjust', 'set', 'import', 'reserve', 'release', 'commit')`,
+      sql`${t.kind} in ('initial', 'adjust', 'set', 'import', 'reserve', 'release', 'commit', 'restock')`,
     ),
     index("inventory_ledger_variant_idx").on(t.variantId, t.createdAt.desc(), t.id.desc()),
   ],

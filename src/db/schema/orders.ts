@@ -113,7 +113,7 @@ export const orders = pgTable(
     paymentProvider: text("payment_provider").$type<PaymentProviderName>().notNull(),
     /** When an unpaid order lapses (ORDER_PAYMENT_TIMEOUT_MINUTES after placing); null once paid or closed. */
     expiresAt: timestamptz("expires_at"),
-    placedAt: timestamptz("placed_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
     paidAt: timestamptz("paid_at"),
     cancelledAt: timestamptz("cancelled_at"),
     updatedAt: timestamptz("updated_at").notNull().defaultNow(),
@@ -127,10 +127,10 @@ export const orders = pgTable(
     ),
     check("orders_paid_at_most_total", sql`${t.paidAmount} >= 0 and ${t.paidAmount} <= ${t.total}`),
     check("orders_refunded_at_most_paid", sql`${t.refundedAmount} >= 0 and ${t.refundedAmount} <= ${t.paidAmount}`),
-    index("orders_customer_idx").on(t.customerId, t.placedAt.desc(), t.id.desc()),
-    index("orders_placed_idx").on(t.placedAt.desc(), t.id.desc()),
-    index("orders_status_placed_idx").on(t.status, t.placedAt.desc(), t.id.desc()),
-    index("orders_email_idx").on(sql`lower(${t.email})`, t.placedAt.desc()),
+    index("orders_customer_idx").on(t.customerId, t.createdAt.desc(), t.id.desc()),
+    index("orders_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("orders_status_created_idx").on(t.status, t.createdAt.desc(), t.id.desc()),
+    index("orders_email_idx").on(sql`lower(${t.email})`, t.createdAt.desc()),
     // The expiry job's scan: only unpaid orders carry an expiry.
     index("orders_expiry_idx").on(t.expiresAt).where(sql`status = 'pending_payment'`),
   ],
@@ -194,7 +194,7 @@ export const orderEvents = pgTable(
     kind: text("kind").notNull(),
     fromStatus: text("from_status").$type<OrderStatus>(),
     toStatus: text("to_status").$type<OrderStatus>(),
-    /** `user:<id>`, `api-key:<id>`, `system:<job>` or `provider:stripe`. */
+    /** Who: `user:<id>`, `key:<id>`, `system:<job>` (lib/context.ts actorKey), or `guest`. */
     actor: text("actor").notNull(),
     reason: text("reason").notNull().default(""),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),

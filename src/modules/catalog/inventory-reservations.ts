@@ -43,6 +43,13 @@ const MOVEMENTS = {
     reservedDelta: (q) => -q,
     allowed: (q) => sql`${reserved} >= ${q}`,
   },
+  restock: {
+    kind: "restock",
+    reason: "order refunded",
+    onHandDelta: (q) => q,
+    reservedDelta: () => 0,
+    allowed: () => sql`true`,
+  },
 } satisfies Record<string, Movement>;
 
 /** Holds the lines' units for an order: all lines or none (OUT_OF_STOCK names the line short of stock). */
@@ -53,6 +60,9 @@ export const releaseInTx = (tx: TxCtx, input: StockMovementInput) => moveInTx(tx
 
 /** An order was paid: its held units leave the warehouse (on hand and reserved both drop). */
 export const commitInTx = (tx: TxCtx, input: StockMovementInput) => moveInTx(tx, MOVEMENTS.commit, input);
+
+/** Units of a paid order come back to the shelf (cancelled after payment, refunded with restocking). */
+export const restockInTx = (tx: TxCtx, input: StockMovementInput) => moveInTx(tx, MOVEMENTS.restock, input);
 
 async function moveInTx(outer: TxCtx, movement: Movement, raw: StockMovementInput): Promise<void> {
   const input = StockMovementInput.parse(raw);

@@ -9,7 +9,7 @@ export { getCollection, listCollections } from "./collection-reads";
 export { STORE_CURRENCY } from "./currency";
 export { exportChunks, exportProducts } from "./export";
 export { importProducts, importRowsInTx } from "./import";
-export { commitInTx, releaseInTx, reserveInTx } from "./inventory-reservations";
+export { commitInTx, releaseInTx, reserveInTx, restockInTx } from "./inventory-reservations";
 export { StockMovementInput } from "./inventory-schemas";
 export { lowStockAlertJob, syncSearchIndexJob } from "./jobs";
 export { productsChangedInTx } from "./listing";

@@ -1,0 +1,58 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { orderLines, orders } from "../../db/schema";
+import { requireUser } from "../../lib/access";
+import type { Ctx } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
+import { hashToken } from "../../lib/tokens";
+import { readOrder, summaryView } from "./order-view";
+import { type MyOrdersQuery, type Order, OrderIdInput, type OrderPage } from "./schemas";
+
+const notFound = () => new AppError("NOT_FOUND", "Order not found");
+
+/** Units over an order's lines, for list rows. */
+export const itemCount = sql<number>`(select coalesce(sum(${orderLines.quantity}), 0)::int from ${orderLines} where ${orderLines.orderId} = ${orders.id})`;
+
+/** The signed-in customer's orders, newest first. */
+export async function listMyOrders(ctx: Ctx, input: z.output<typeof MyOrdersQuery>): Promise<OrderPage> {
+  const userId = requireUser(ctx.actor);
+  const rows = await ctx.db
+    .select({ order: orders, itemCount, pageKey: pageKey(orders) })
+    .from(orders)
+    .where(and(eq(orders.customerId, userId), after(orders, input.cursor)))
+    .orderBy(...newestFirst(orders))
+    .limit(input.limit + 1);
+  return toPage(
+    rows.map((r) => ({ ...r.order, itemCount: r.itemCount, pageKey: r.pageKey })),
+    input.limit,
+    summaryView,
+  );
+}
+
+/** One of the signed-in customer's orders; anyone else's is 404, as if absent. */
+export async function getMyOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): Promise<Order> {
+  const { id } = OrderIdInput.parse(raw);
+  const userId = requireUser(ctx.actor);
+  const [row] = await ctx.db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.id, id), eq(orders.customerId, userId)));
+  if (!row) throw notFound();
+  return readOrder(ctx, id);
+}
+
+/**
+ * A guest's order, read with the order token its confirmation carried (`X-Order-Token`).
+ * A wrong or missing token is 404, the same answer as no order at all.
+ */
+export async function getGuestOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): Promise<Order> {
+  const { id } = OrderIdInput.parse(raw);
+  if (!ctx.orderToken) throw notFound();
+  const [row] = await ctx.db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.id, id), eq(orders.tokenHash, hashToken(ctx.orderToken))));
+  if (!row) throw notFound();
+  return readOrder(ctx, id);
+}

@@ -1,0 +1,141 @@
+import { asc, eq, inArray } from "drizzle-orm";
+import { fulfillmentLines, fulfillments, orderEvents, orderLines, orders, payments, refunds } from "../../db/schema";
+import type { Ctx } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import type { AdminOrder, Order, OrderEvent, OrderSummary } from "./schemas";
+
+type OrderRow = typeof orders.$inferSelect;
+
+export const orderNumber = (n: number): string => `CW-${n}`;
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** An order as its customer (or the guest with its token) sees it; NOT_FOUND when there is none. */
+export async function readOrder(ctx: Ctx, id: string): Promise<Order> {
+  const [row] = await ctx.db.select().from(orders).where(eq(orders.id, id));
+  if (!row) throw new AppError("NOT_FOUND", "Order not found");
+  return orderView(ctx, row);
+}
+
+/** The same with every event, for the admin. */
+export async function readAdminOrder(ctx: Ctx, id: string): Promise<AdminOrder> {
+  const [order, events] = await Promise.all([
+    readOrder(ctx, id),
+    ctx.db.select().from(orderEvents).where(eq(orderEvents.orderId, id)).orderBy(asc(orderEvents.createdAt)),
+  ]);
+  return { ...order, events: events.map(eventView) };
+}
+
+async function orderView(ctx: Ctx, row: OrderRow): Promise<Order> {
+  const [lines, [payment], parcels, given] = await Promise.all([
+    ctx.db.select().from(orderLines).where(eq(orderLines.orderId, row.id)).orderBy(asc(orderLines.position)),
+    ctx.db.select().from(payments).where(eq(payments.orderId, row.id)),
+    ctx.db.select().from(fulfillments).where(eq(fulfillments.orderId, row.id)).orderBy(asc(fulfillments.createdAt)),
+    ctx.db.select().from(refunds).where(eq(refunds.orderId, row.id)).orderBy(asc(refunds.createdAt)),
+  ]);
+  const parcelLines =
+    parcels.length === 0
+      ? []
+      : await ctx.db
+          .select()
+          .from(fulfillmentLines)
+          .where(
+            inArray(
+              fulfillmentLines.fulfillmentId,
+              parcels.map((p) => p.id),
+            ),
+          );
+  return {
+    id: row.id,
+    number: orderNumber(row.number),
+    status: row.status,
+    email: row.email,
+    customerId: row.customerId,
+    currency: row.currency,
+    items: lines.map((l) => ({
+      id: l.id,
+      variantId: l.variantId,
+      productId: l.productId,
+      title: l.title,
+      variantTitle: l.variantTitle,
+      sku: l.sku,
+      options: l.options,
+      imageUrl: l.imageUrl,
+      unitPrice: l.unitPrice,
+      quantity: l.quantity,
+      subtotal: l.subtotal,
+      discount: l.discount,
+      tax: l.tax,
+      total: l.total,
+      fulfilledQuantity: l.fulfilledQuantity,
+      refundedQuantity: l.refundedQuantity,
+    })),
+    subtotal: row.subtotal,
+    discountTotal: row.discountTotal,
+    shippingTotal: row.shippingTotal,
+    taxTotal: row.taxTotal,
+    total: row.total,
+    taxInclusive: row.taxInclusive,
+    paidAmount: row.paidAmount,
+    refundedAmount: row.refundedAmount,
+    shippingAddress: row.shippingAddress,
+    billingAddress: row.billingAddress,
+    shipping: row.shipping ?? null,
+    promotions: row.promotions,
+    payment: payment
+      ? { provider: payment.provider, status: payment.status, amount: payment.amount, currency: payment.currency }
+      : null,
+    fulfillments: parcels.map((p) => ({
+      id: p.id,
+      carrier: p.carrier,
+      trackingNumber: p.trackingNumber,
+      trackingUrl: p.trackingUrl,
+      items: parcelLines
+        .filter((l) => l.fulfillmentId === p.id)
+        .map((l) => ({ orderItemId: l.orderLineId, quantity: l.quantity })),
+      createdAt: p.createdAt.toISOString(),
+    })),
+    refunds: given.map((r) => ({
+      id: r.id,
+      amount: r.amount,
+      status: r.status,
+      reason: r.reason,
+      items: r.lines.map((l) => ({ orderItemId: l.orderLineId, quantity: l.quantity })),
+      restock: r.restock,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    expiresAt: iso(row.expiresAt),
+    paidAt: iso(row.paidAt),
+    cancelledAt: iso(row.cancelledAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function eventView(e: typeof orderEvents.$inferSelect): OrderEvent {
+  return {
+    id: e.id,
+    kind: e.kind,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    actor: e.actor,
+    reason: e.reason,
+    data: e.data,
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+/** A list row: the order's own columns and its unit count. */
+export function summaryView(row: OrderRow & { itemCount: number }): OrderSummary {
+  return {
+    id: row.id,
+    number: orderNumber(row.number),
+    status: row.status,
+    email: row.email,
+    customerId: row.customerId,
+    currency: row.currency,
+    total: row.total,
+    itemCount: Number(row.itemCount),
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,4 @@
+// The orders module's operations, by sub-resource.
+export { getGuestOrder, getMyOrder, listMyOrders } from "./customer-orders";
+export { orderNumber, readAdminOrder, readOrder } from "./order-view";
+export { assertCanBecome, canBecome, lockOrder, recordEventInTx, TRANSITIONS, transitionInTx } from "./status";
