@@ -236,7 +236,16 @@ export const inventoryLevels = pgTable(
   ],
 );
 
-export const INVENTORY_CHANGE_KINDS = ["initial", "adjust", "set", "import", "reserve", "release", "commit", "restock"] as const;
+export const INVENTORY_CHANGE_KINDS = [
+  "initial",
+  "adjust",
+  "set",
+  "import",
+  "reserve",
+  "release",
+  "commit",
+  "restock",
+] as const;
 export type InventoryChangeKind = (typeof INVENTORY_CHANGE_KINDS)[number];
 
 /** Every stock change, with who made it and why: a level always equals the sum of its ledger. */
