@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { enqueue } from "../../jobs/enqueue";
+import { defineJob } from "../../jobs/job";
+import type { TxCtx } from "../../lib/transaction";
+
+export const ORDER_EMAIL_KINDS = ["confirmation", "payment_received", "shipped", "cancelled", "refunded"] as const;
+export type OrderEmailKind = (typeof ORDER_EMAIL_KINDS)[number];
+
+export const OrderEmailPayload = z.object({
+  orderId: z.uuid(),
+  kind: z.enum(ORDER_EMAIL_KINDS),
+  /** The fulfillment or refund the mail is about, for `shipped` and `refunded`. */
+  refId: z.uuid().optional(),
+});
+export type OrderEmailPayload = z.infer<typeof OrderEmailPayload>;
+
+/** A mail to the order's email about one event of it; sent at most once per event (its `email_sends` key). */
+export const sendOrderEmailJob = defineJob("send-order-email", OrderEmailPayload);
+
+/** Cancels unpaid orders past their payment deadline (crontab, every minute). */
+export const expireOrdersJob = defineJob("expire-orders", z.object({}).loose());
+
+/** The key an order email is recorded under: one mail per order, kind and fulfillment or refund. */
+export const orderEmailKey = (p: OrderEmailPayload): string =>
+  `order:${p.orderId}:${p.kind}${p.refId ? `:${p.refId}` : ""}`;
+
+/** Queues the mail in the transaction of the change it tells about: no change, no mail; no mail lost. */
+export const enqueueOrderEmailInTx = (tx: TxCtx, payload: OrderEmailPayload) =>
+  enqueue(tx, sendOrderEmailJob, payload, { jobKey: orderEmailKey(payload) });
