@@ -27,10 +27,11 @@ export async function runOperation(
   res: Responder,
   idempotencyKey?: string,
 ): Promise<unknown> {
-  const output =
+  const done =
     op.idempotent && idempotencyKey !== undefined
       ? await runOnce(ctx, op, input, idempotencyKey, res)
       : await op.run(ctx, input as never);
+  const output = op.settle ? await op.settle(ctx, done as never) : done;
   // The session effect first: the checked output is what the client gets, without the token for a cookie session.
   let answer = output;
   if (op.session === "set") {

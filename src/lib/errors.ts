@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, trpc: "METHOD_NOT_SUPPORTED", title: "Method not allowed" },
   CONFLICT: { status: 409, trpc: "CONFLICT", title: "Conflict" },
   OUT_OF_STOCK: { status: 409, trpc: "CONFLICT", title: "Out of stock" },
+  PRICE_CHANGED: { status: 409, trpc: "CONFLICT", title: "Price changed" },
   PAYLOAD_TOO_LARGE: { status: 413, trpc: "PAYLOAD_TOO_LARGE", title: "Payload too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, trpc: "UNSUPPORTED_MEDIA_TYPE", title: "Unsupported media type" },
   COUPON_INVALID: { status: 422, trpc: "UNPROCESSABLE_CONTENT", title: "Coupon invalid" },

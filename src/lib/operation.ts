@@ -115,6 +115,12 @@ export interface Operation<
    */
   publicCache?: PublicCache;
   run(ctx: Ctx, input: InputOf<I>): Promise<OutputOf<O>>;
+  /**
+   * Runs after `run`'s transaction (and its idempotency record) committed, on the first
+   * answer and on every replay, and completes the answer: where an outside service is
+   * called (checkout's payment), as none may be called inside a transaction.
+   */
+  settle?(ctx: Ctx, output: OutputOf<O>): Promise<OutputOf<O>>;
 }
 
 export type InputOf<I> = I extends z.ZodType ? z.output<I> : undefined;

@@ -2,6 +2,7 @@ import addresses from "./addresses";
 import apiKeys from "./api-keys";
 import cart from "./cart";
 import catalog from "./catalog";
+import checkout from "./checkout";
 import customers from "./customers";
 import identity from "./identity";
 import orders from "./orders";
@@ -21,6 +22,7 @@ export const modules = [
   catalog,
   search,
   cart,
+  checkout,
   orders,
   customers,
   apiKeys,

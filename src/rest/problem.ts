@@ -19,6 +19,8 @@ export const Problem = z
         "COUPON_INVALID: not_found, expired, not_started, minimum_not_met, usage_limit_reached, not_eligible or not_combinable",
     }),
     couponCode: z.string().optional().openapi({ description: "COUPON_INVALID: the code refused" }),
+    total: z.number().int().optional().openapi({ description: "PRICE_CHANGED: the order's total now" }),
+    orderStatus: z.string().optional().openapi({ description: "CONFLICT about an order: the status it is in" }),
     omittedErrors: z
       .number()
       .int()
@@ -47,6 +49,8 @@ export function problemBody(error: AppError, requestId: string): ProblemBody {
     ...(typeof extra.available === "number" && { available: extra.available }),
     ...(typeof extra.reason === "string" && { reason: extra.reason }),
     ...(typeof extra.couponCode === "string" && { couponCode: extra.couponCode }),
+    ...(typeof extra.total === "number" && { total: extra.total }),
+    ...(typeof extra.orderStatus === "string" && { orderStatus: extra.orderStatus }),
     ...(typeof extra.omittedErrors === "number" && { omittedErrors: extra.omittedErrors }),
   };
 }

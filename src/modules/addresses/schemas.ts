@@ -36,7 +36,7 @@ export const Country = Line.refine(
     maxLength: 2,
   });
 
-const AddressFields = {
+export const AddressFields = {
   name: Required(200).openapi({ description: "Who receives parcels here", example: "Ada Lovelace" }),
   line1: Required(200).openapi({ example: "12 Rue de Rivoli" }),
   line2: Optional(200).optional(),

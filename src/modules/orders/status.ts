@@ -88,6 +88,6 @@ export async function transitionInTx(
 
 export function assertCanBecome(from: OrderStatus, to: OrderStatus): void {
   if (!canBecome(from, to)) {
-    throw new AppError("CONFLICT", `An order that is ${from} cannot become ${to}`, { status: from });
+    throw new AppError("CONFLICT", `An order that is ${from} cannot become ${to}`, { orderStatus: from });
   }
 }

@@ -1,0 +1,245 @@
+import { eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { carts, type OrderAddressSnapshot, orderLines, orders, users } from "../../db/schema";
+import { requireShopper } from "../../lib/access";
+import type { Ctx } from "../../lib/context";
+import { AppError, fieldError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { hashToken, randomToken } from "../../lib/tokens";
+import { inTransaction, type TxCtx } from "../../lib/transaction";
+import * as addressBook from "../addresses/service";
+import { lockCart, readCartRows } from "../cart/cart-rows";
+import { priceQuote, quoteCart } from "../cart/view";
+import * as catalog from "../catalog/service";
+import * as ordersModule from "../orders/service";
+import type { PricingResult } from "../pricing/service";
+import type { CouponRefusal } from "../promotions/service";
+import * as promotions from "../promotions/service";
+import { type CheckoutAddress, PlaceOrderInput } from "./schemas";
+
+/** What a placed order hands back: the order, and a guest's token (shown once). */
+export interface Placed {
+  orderId: string;
+  orderToken: string | null;
+}
+
+/**
+ * Turns the caller's cart into an order in one transaction (domain.md "Orders"):
+ * re-priced now, every line's stock reserved (all or none, rows locked in variant
+ * order so concurrent checkouts queue instead of deadlocking), promotions redeemed
+ * within their limits, the order snapshotted, the cart converted, the confirmation
+ * mail and the search's stock update queued. No outside service is called here:
+ * the payment is made after the commit (./service.ts).
+ */
+export async function placeOrder(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>): Promise<Placed> {
+  requireShopper(ctx.actor);
+  const input = PlaceOrderInput.parse(raw);
+  return inTransaction(ctx, (tx) => placeInTx(tx, input));
+}
+
+async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
+  // The cart's lock first: a second checkout of the same cart waits here, then finds it converted (404).
+  const cart = await lockCart(tx, input.cartId);
+  const rows = await readCartRows(tx, cart.id);
+  const shippingAddress = await snapshotOf(tx, input.shippingAddress, "shippingAddress");
+  const billingAddress = input.billingAddress
+    ? await snapshotOf(tx, input.billingAddress, "billingAddress")
+    : shippingAddress;
+  // The shipping address is the destination now: its country picks the shipping methods and the tax.
+  const quote = await quoteCart(tx, { ...rows, country: shippingAddress.country, region: shippingAddress.region });
+  assertBuyable(quote.lines);
+  if (quote.refusedCode)
+    throw promotions.couponRefused(quote.refusedCode.reason as CouponRefusal, quote.refusedCode.code);
+  const methodId = input.shippingMethodId ?? rows.shippingMethodId;
+  const method = quote.methods.find((m) => m.id === methodId) ?? null;
+  if (!method) {
+    throw fieldError(
+      "shippingMethodId",
+      methodId ? "This method does not ship to the shipping address" : "Choose a shipping method",
+    );
+  }
+  const priced = priceQuote(quote, method);
+  if (priced.shipping && !priced.shipping.available) {
+    throw fieldError("shippingMethodId", "This method cannot ship this cart (too heavy): choose another");
+  }
+  if (input.expectedTotal !== undefined && input.expectedTotal !== priced.total) {
+    throw new AppError("PRICE_CHANGED", `The total is now ${priced.total}, not ${input.expectedTotal}`, {
+      total: priced.total,
+      errors: [{ path: "expectedTotal", message: `The total is now ${priced.total}` }],
+    });
+  }
+  const customerId = rows.customerId;
+  const email = input.email ?? (customerId ? await accountEmail(tx, customerId) : null);
+  if (!email) throw fieldError("email", "A guest's order needs an email for its confirmation");
+
+  const orderId = newId();
+  const orderToken = customerId ? null : `ot_${randomToken()}`;
+  const number = await insertOrder(tx, {
+    orderId,
+    cartId: cart.id,
+    customerId,
+    email,
+    orderToken,
+    currency: rows.currency,
+    shippingAddress,
+    billingAddress,
+    priced,
+    methodName: method.name,
+    promotionNames: quote.promotionNames,
+  });
+  await tx.db.insert(orderLines).values(
+    quote.lines.map((line, position) => {
+      const amounts = priced.lines.find((l) => l.id === line.row.id);
+      const { row } = line;
+      return {
+        id: newId(),
+        orderId,
+        position,
+        variantId: row.variantId as string,
+        productId: row.productId as string,
+        title: row.title,
+        variantTitle: row.variantTitle,
+        sku: row.sku,
+        options: row.options ?? {},
+        imageUrl: row.imageUrl,
+        unitPrice: row.price as number,
+        quantity: row.quantity,
+        subtotal: amounts?.subtotal ?? 0,
+        discount: amounts?.discount ?? 0,
+        tax: amounts?.tax ?? 0,
+        total: amounts?.total ?? 0,
+      };
+    }),
+  );
+  // OUT_OF_STOCK names `lines.<i>.quantity`: the cart line, in the cart's order.
+  await catalog.reserveInTx(tx, {
+    orderId,
+    lines: quote.lines.map(({ row }) => ({ variantId: row.variantId as string, quantity: row.quantity })),
+    reason: `order ${ordersModule.orderNumber(number)}`,
+  });
+  // Limits count redemptions (domain.md "Promotions"): every promotion the order carries, once.
+  for (const applied of priced.promotions.filter((p) => p.amount > 0 || p.code !== null)) {
+    await promotions.redeemInTx(tx, { promotionId: applied.promotionId, userId: customerId, orderId });
+  }
+  await tx.db.update(carts).set({ status: "converted", updatedAt: sql`now()` }).where(eq(carts.id, cart.id));
+  if (customerId) {
+    await tx.db
+      .update(users)
+      .set({ ordersPlaced: sql`${users.ordersPlaced} + 1` })
+      .where(eq(users.id, customerId));
+  }
+  await ordersModule.recordEventInTx(tx, orderId, {
+    kind: "placed",
+    to: "pending_payment",
+    data: { cartId: cart.id, total: priced.total },
+  });
+  await ordersModule.enqueueOrderEmailInTx(tx, { orderId, kind: "confirmation" });
+  return { orderId, orderToken };
+}
+
+/** Every line must be for sale now: a deleted or unavailable one is the shopper's to remove (the cart flags it). */
+function assertBuyable(lines: { row: { id: string }; status: string }[]): void {
+  if (lines.length === 0) throw new AppError("CONFLICT", "The cart is empty");
+  const gone = lines.flatMap((line, i) =>
+    line.status === "deleted" || line.status === "unavailable"
+      ? [{ path: `items.${i}`, message: "No longer for sale: remove it from the cart" }]
+      : [],
+  );
+  if (gone.length > 0) {
+    throw new AppError("CONFLICT", "Some items are no longer for sale: remove them to check out", { errors: gone });
+  }
+}
+
+async function snapshotOf(tx: TxCtx, address: CheckoutAddress, field: string): Promise<OrderAddressSnapshot> {
+  if ("addressId" in address) {
+    if (tx.actor.kind !== "user") throw fieldError(`${field}.addressId`, "Saved addresses need a signed-in customer");
+    const saved = await addressBook.getAddress(tx, { id: address.addressId }).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === "NOT_FOUND") {
+        throw fieldError(`${field}.addressId`, "No such address in your address book");
+      }
+      throw err;
+    });
+    return {
+      name: saved.name,
+      line1: saved.line1,
+      line2: saved.line2,
+      city: saved.city,
+      region: saved.region,
+      postalCode: saved.postalCode,
+      country: saved.country,
+      phone: saved.phone,
+    };
+  }
+  return {
+    name: address.name,
+    line1: address.line1,
+    line2: address.line2 ?? null,
+    city: address.city,
+    region: address.region ?? null,
+    postalCode: address.postalCode,
+    country: address.country,
+    phone: address.phone ?? null,
+  };
+}
+
+async function accountEmail(tx: TxCtx, userId: string): Promise<string | null> {
+  const [row] = await tx.db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+  return row?.email ?? null;
+}
+
+interface OrderHead {
+  orderId: string;
+  cartId: string;
+  customerId: string | null;
+  email: string;
+  orderToken: string | null;
+  currency: string;
+  shippingAddress: OrderAddressSnapshot;
+  billingAddress: OrderAddressSnapshot;
+  priced: PricingResult;
+  methodName: string;
+  promotionNames: Map<string, string>;
+}
+
+/** The order's own row, unpaid, lapsing after the store's payment timeout; answers its number. */
+async function insertOrder(tx: TxCtx, head: OrderHead): Promise<number> {
+  const { priced } = head;
+  const [row] = await tx.db
+    .insert(orders)
+    .values({
+      id: head.orderId,
+      customerId: head.customerId,
+      email: head.email,
+      tokenHash: head.orderToken ? hashToken(head.orderToken) : null,
+      cartId: head.cartId,
+      currency: head.currency,
+      subtotal: priced.subtotal,
+      discountTotal: priced.discountTotal,
+      shippingTotal: priced.shippingTotal,
+      taxTotal: priced.taxTotal,
+      total: priced.total,
+      taxInclusive: priced.taxInclusive,
+      shippingAddress: head.shippingAddress,
+      billingAddress: head.billingAddress,
+      shipping: priced.shipping && {
+        methodId: priced.shipping.methodId,
+        name: head.methodName,
+        amount: priced.shipping.amount,
+        discount: priced.shipping.discount,
+        total: priced.shipping.total,
+        tax: priced.shipping.tax,
+      },
+      promotions: priced.promotions
+        .filter((p) => p.amount > 0 || p.code !== null)
+        .map((p) => ({
+          promotionId: p.promotionId,
+          code: p.code,
+          name: head.promotionNames.get(p.promotionId) ?? "",
+          amount: p.amount,
+        })),
+      paymentProvider: tx.payments.name,
+      expiresAt: sql`now() + make_interval(mins => ${tx.store.orderPaymentTimeoutMinutes})`,
+    })
+    .returning({ number: orders.number });
+  return (row as { number: number }).number;
+}
