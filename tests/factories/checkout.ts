@@ -41,5 +41,5 @@ export const checkoutBody = (cart: CartHandle, shippingMethodId: string, extra: 
 });
 
 /** Checks a cart out over REST with an Idempotency-Key; answers the response. */
-export const checkoutRest = (cart: CartHandle, body: Record<string, unknown>, key = crypto.randomUUID()) =>
+export const checkoutRest = (cart: CartHandle, body: Record<string, unknown>, key: string = crypto.randomUUID()) =>
   cart.rest.post("/api/v1/checkout", body, { headers: { "idempotency-key": key } });

@@ -21,9 +21,12 @@ import {
 } from "./schemas";
 import { cartView, priceQuote, quoteCart } from "./view";
 
+// For checkout: the cart locked and read in its transaction, and priced as a cart read prices it.
+export { lockCart, readCartRows } from "./cart-rows";
 export { applyCoupon, removeCoupon } from "./coupons";
 export { addItem, clearCart, removeItem, updateItem } from "./lines";
 export { mergeCart } from "./merge";
+export { priceQuote, quoteCart };
 
 /**
  * Starts a cart. A guest gets a new one with its secret token, shown once; a

@@ -44,7 +44,7 @@ describe("placeOrder", () => {
     expect(await levelOf(variantId)).toEqual({ on_hand: 10, reserved: 2 });
     const ledger =
       await t.sql`select kind, reserved_delta, order_id from inventory_ledger where variant_id = ${variantId} and kind = 'reserve'`;
-    expect(ledger).toEqual([{ kind: "reserve", reserved_delta: 2, order_id: order.id }]);
+    expect([...ledger]).toEqual([{ kind: "reserve", reserved_delta: 2, order_id: order.id }]);
     // The cart became the order: it is no longer there to add to or to check out again.
     expect((await cart.rest.get(cart.path())).status).toBe(404);
     expect((await checkoutRest(cart, checkoutBody(cart, methodId))).status).toBe(404);
