@@ -53,7 +53,11 @@ export async function productsChangedInTx(
 async function refreshListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> {
   const rows = await tx.db.execute<{ id: string }>(sql`
     with target as (
-      select p.id, p.category_id from products p where p.id = any(${sql.param(ids)}::uuid[]) for update of p
+      -- NO KEY UPDATE, in id order: order lines hold KEY SHARE locks on their products (the foreign key),
+      -- which FOR UPDATE would wait on, deadlocking checkouts that reserve the same products; and two
+      -- batches lock their products in the same order, so they queue.
+      select p.id, p.category_id from products p where p.id = any(${sql.param(ids)}::uuid[])
+      order by p.id for no key update of p
     ),
     listing as (
       select
