@@ -1,4 +1,5 @@
-import { idempotentMutation, shopper } from "../../lib/operation";
+import { idempotentMutation, mutation, owner, shopper, staff } from "../../lib/operation";
+import { AdminOrder, CancelOrderBody, CancelOrderInput, Order, OrderIdParams } from "../orders/schemas";
 import { CheckoutResult, PlaceOrderInput } from "./schemas";
 import * as checkout from "./service";
 
@@ -19,4 +20,45 @@ export const placeOrder = idempotentMutation({
     errors: [404, 409, 422],
   },
   run: (ctx, input) => checkout.checkout(ctx, input),
+});
+
+export const cancelMyOrder = mutation({
+  input: CancelOrderInput,
+  output: Order,
+  access: owner("order"),
+  rest: {
+    method: "post",
+    path: "/me/orders/{id}/cancel",
+    status: 200,
+    operationId: "cancelMyOrder",
+    tag: "Me",
+    summary: "Cancel one of the signed-in customer's unpaid orders: its stock and promotion uses return",
+    description:
+      "Only an order still waiting for payment (409 otherwise: a paid order is the store's to cancel and refund).",
+    responds: "The cancelled order",
+    errors: [404, 409],
+    params: OrderIdParams,
+    body: CancelOrderBody,
+  },
+  run: (ctx, input) => checkout.cancelMyOrder(ctx, input),
+});
+
+export const cancelOrder = mutation({
+  input: CancelOrderInput,
+  output: AdminOrder,
+  access: staff("orders:write"),
+  rest: {
+    method: "post",
+    path: "/admin/orders/{id}/cancel",
+    status: 200,
+    operationId: "cancelOrder",
+    tag: "Orders",
+    summary:
+      "Cancel an unpaid or paid (not yet shipped) order: stock and promotion uses return, a paid order is refunded",
+    responds: "The cancelled order with its events",
+    errors: [404, 409],
+    params: OrderIdParams,
+    body: CancelOrderBody,
+  },
+  run: (ctx, input) => checkout.cancelOrder(ctx, input),
 });

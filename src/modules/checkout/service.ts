@@ -24,3 +24,6 @@ const unpaid = (ctx: Ctx, order: { total: number; currency: string }): CheckoutP
   currency: order.currency,
   clientSecret: null,
 });
+
+export { cancelInTx, cancelMyOrder, cancelOrder } from "./cancel";
+export { expireOrders } from "./expire";

@@ -17,9 +17,6 @@ export type OrderEmailPayload = z.infer<typeof OrderEmailPayload>;
 /** A mail to the order's email about one event of it; sent at most once per event (its `email_sends` key). */
 export const sendOrderEmailJob = defineJob("send-order-email", OrderEmailPayload);
 
-/** Cancels unpaid orders past their payment deadline (crontab, every minute). */
-export const expireOrdersJob = defineJob("expire-orders", z.object({}).loose());
-
 /** The key an order email is recorded under: one mail per order, kind and fulfillment or refund. */
 export const orderEmailKey = (p: OrderEmailPayload): string =>
   `order:${p.orderId}:${p.kind}${p.refId ? `:${p.refId}` : ""}`;

@@ -133,8 +133,9 @@ export const OrderEvent = z
   .object({
     id: z.uuid(),
     kind: z.string().openapi({ example: "status_changed" }),
-    fromStatus: OrderStatus.nullable(),
-    toStatus: OrderStatus.nullable(),
+    // Unnamed: a named schema made nullable loses its null in the generated document.
+    fromStatus: z.enum(ORDER_STATUSES).nullable(),
+    toStatus: z.enum(ORDER_STATUSES).nullable(),
     actor: z.string().openapi({ description: "`user:<id>`, `key:<id>`, `system:<job>` or `guest`" }),
     reason: z.string(),
     data: z.record(z.string(), z.unknown()),

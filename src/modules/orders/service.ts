@@ -2,7 +2,6 @@
 export { getGuestOrder, getMyOrder, listMyOrders } from "./customer-orders";
 export {
   enqueueOrderEmailInTx,
-  expireOrdersJob,
   ORDER_EMAIL_KINDS,
   type OrderEmailKind,
   orderEmailKey,

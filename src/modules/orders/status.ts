@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { type OrderStatus, orderEvents, orders } from "../../db/schema";
 import { actorKey } from "../../lib/context";
 import { AppError } from "../../lib/errors";
@@ -58,7 +59,7 @@ export interface TransitionInput {
   reason?: string;
   data?: Record<string, unknown>;
   /** Other columns the same change sets (paidAt, expiresAt, amounts). */
-  set?: Partial<typeof orders.$inferInsert>;
+  set?: PgUpdateSetSource<typeof orders>;
 }
 
 /**

@@ -1,0 +1,68 @@
+import { asc, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { orderLines, type orders } from "../../db/schema";
+import { requireStaff, requireUser } from "../../lib/access";
+import type { Ctx } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import { inTransaction, type TxCtx } from "../../lib/transaction";
+import * as catalog from "../catalog/service";
+import { CancelOrderInput } from "../orders/schemas";
+import * as ordersModule from "../orders/service";
+import * as promotions from "../promotions/service";
+
+type OrderRow = typeof orders.$inferSelect;
+
+/** The signed-in customer cancels one of their unpaid orders (a paid one is the merchant's to cancel and refund). */
+export async function cancelMyOrder(ctx: Ctx, raw: z.input<typeof CancelOrderInput>) {
+  const input = CancelOrderInput.parse(raw);
+  const userId = requireUser(ctx.actor);
+  await inTransaction(ctx, async (tx) => {
+    const order = await ordersModule.lockOrder(tx, input.id);
+    if (order.customerId !== userId) throw new AppError("NOT_FOUND", "Order not found");
+    if (order.status !== "pending_payment") {
+      throw new AppError("CONFLICT", "Only an unpaid order can be cancelled here: contact the store", {
+        orderStatus: order.status,
+      });
+    }
+    await cancelInTx(tx, order, input.reason ?? "cancelled by the customer");
+  });
+  return ordersModule.readOrder(ctx, input.id);
+}
+
+/** Staff cancel an unpaid or paid (not yet shipped) order; a paid one is refunded in full. */
+export async function cancelOrder(ctx: Ctx, raw: z.input<typeof CancelOrderInput>) {
+  const input = CancelOrderInput.parse(raw);
+  requireStaff(ctx.actor, "orders:write");
+  await inTransaction(ctx, async (tx) => {
+    const order = await ordersModule.lockOrder(tx, input.id);
+    await cancelInTx(tx, order, input.reason ?? "cancelled by the store");
+  });
+  return ordersModule.readAdminOrder(ctx, input.id);
+}
+
+/**
+ * Cancels a locked order (domain.md "Orders"): its reserved units go back to
+ * stock, its promotion uses return to their limits, the cancellation mail is
+ * queued. Throws 409 from the state machine when the order cannot be cancelled.
+ */
+export async function cancelInTx(tx: TxCtx, order: OrderRow, reason: string): Promise<void> {
+  ordersModule.assertCanBecome(order.status, "cancelled");
+  const lines = await tx.db
+    .select({ variantId: orderLines.variantId, quantity: orderLines.quantity })
+    .from(orderLines)
+    .where(eq(orderLines.orderId, order.id))
+    .orderBy(asc(orderLines.position));
+  if (order.status === "pending_payment") {
+    await catalog.releaseInTx(tx, { orderId: order.id, lines, reason: `order cancelled: ${reason}`.slice(0, 200) });
+  } else {
+    await catalog.restockInTx(tx, { orderId: order.id, lines, reason: `order cancelled: ${reason}`.slice(0, 200) });
+  }
+  for (const used of order.promotions) {
+    await promotions.releaseInTx(tx, { promotionId: used.promotionId, orderId: order.id });
+  }
+  await ordersModule.transitionInTx(tx, order, "cancelled", {
+    reason,
+    set: { cancelledAt: sql`now()`, expiresAt: null },
+  });
+  await ordersModule.enqueueOrderEmailInTx(tx, { orderId: order.id, kind: "cancelled" });
+}
