@@ -10,6 +10,7 @@ import { postgresUser } from "../src/db/embedded/system-user";
 import { freePort } from "../src/lib/ports";
 import { CART_TARGET_KEYS, cartTargets } from "./cart-targets";
 import { CATALOG_TARGET_KEYS, catalogTargets, LIST_PAGE } from "./catalog-targets";
+import { CHECKOUT_KEYS, checkoutReport, measureCheckout } from "./checkout-run";
 import { cartGoals, catalogGoals } from "./goals";
 import type { CatalogSample } from "./prepare-catalog";
 import { mergeResults } from "./results-file";
@@ -24,6 +25,8 @@ import type { Target } from "./target";
 const ROOT = resolve(import.meta.dir, "..");
 const TMP = resolve(ROOT, "bench/.tmp");
 const GOAL = 0.4;
+/** Checkouts in the steady checkout run. */
+const BENCH_ORDERS = 3000;
 const HELP = `Usage: bun run bench [--products n] [--rounds n] [--duration s] [--warmup s] [--connections n]
                      [--latency-connections n] [--only a,b] [--runner bun|node|wrk] [--log-level level] [--out file]
 
@@ -42,7 +45,7 @@ const HELP = `Usage: bun run bench [--products n] [--rounds n] [--duration s] [-
                  (BENCH_LATENCY_CONNECTIONS; default 10 from 100,000 products, else 0 = off)
   --only         comma-separated targets (default all): bare,health,categories,trpc,me,customers-key,
                  customers-session,bare-list,products,products-trpc,filtered,detail,search,
-                 cart-read,cart-add
+                 cart-read,cart-add,checkout-race,checkout (the last two are scripts over REST, after the rounds)
   --runner       load generator (BENCH_RUNNER), always in a process of its own:
                  wrk = wrk from PATH (the default when installed: apt-get install wrk),
                  node = autocannon's CLI under node (the default without wrk),
@@ -236,6 +239,7 @@ const TARGET_KEYS = [
   "customers-session",
   ...CATALOG_TARGET_KEYS,
   ...CART_TARGET_KEYS,
+  ...CHECKOUT_KEYS,
 ];
 
 interface Measured {
@@ -502,6 +506,7 @@ function report(
   skipped: string[],
   opts: Options,
   context: Record<string, string>,
+  checkout: string[],
 ): string {
   const machine = machineInfo();
   const ratio = (m: Summary) => (m.vsBare === null ? "n/a" : `${Math.round(m.vsBare * 100)}%`);
@@ -557,6 +562,7 @@ function report(
     ...(latency.length > 0
       ? [`### Catalog targets at ${opts.latencyConnections} connections`, "", ...table(latency), ""]
       : []),
+    ...checkout,
     goal,
     "",
     ...signedInGoals(results, Boolean(context.redis?.startsWith("redis"))),
@@ -811,14 +817,33 @@ async function main(): Promise<void> {
     catalog: `${sample.products.toLocaleString("en-US")} products, ${sample.variants.toLocaleString("en-US")} variants`,
     listBytes: listPage.status === 200 ? String(Buffer.byteLength(listBody)) : "",
   };
-  const section = report(results, latency, [...catalog.skipped, ...cart.skipped], opts, context);
+  const checkout =
+    !opts.only || opts.only.some((k) => CHECKOUT_KEYS.includes(k))
+      ? await measureCheckout(
+          { api, sample, adminHeaders: asSession, orders: BENCH_ORDERS, connections: opts.connections, say },
+          opts.only,
+        )
+      : {};
+  const health = results.find((m) => m.target.key === "health")?.rps ?? null;
+  const section = report(
+    results,
+    latency,
+    [...catalog.skipped, ...cart.skipped],
+    opts,
+    context,
+    checkoutReport(checkout, health),
+  );
   await Bun.write(
     opts.out,
     mergeResults(existsSync(opts.out) ? readFileSync(opts.out, "utf8") : "", opts.products, section, opts.only ?? []),
   );
   await Bun.write(
     resolve(TMP, "last-run.json"),
-    JSON.stringify({ opts, context, rounds, latencyRounds, skipped: [...catalog.skipped, ...cart.skipped] }, null, 2),
+    JSON.stringify(
+      { opts, context, rounds, latencyRounds, checkout, skipped: [...catalog.skipped, ...cart.skipped] },
+      null,
+      2,
+    ),
   );
   say(`bench: wrote ${opts.out}`);
 }
