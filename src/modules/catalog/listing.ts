@@ -29,18 +29,26 @@ export async function productsChangedInTx(
   const ids = [...new Set(productIds)];
   if (ids.length === 0) return;
   const relisted = await refreshListingsInTx(tx, ids);
-  await tx.db.execute(sql`
-    insert into product_changes (product_id, changed_at)
-    select unnest(${sql.param(ids)}::uuid[]), now()
-    on conflict (product_id) do update set changed_at = excluded.changed_at`);
-  await enqueue(tx, syncSearchIndexJob, {}, { jobKey: syncSearchIndexJob.name });
-  // The Postgres search's dictionary of words (db/schema/search.ts), fresh without the worker.
-  await tx.db.execute(sql`
-    insert into search_terms (term)
-    select distinct w.term
-    from products p, unnest(tsvector_to_array(p.search_vector)) as w(term)
-    where p.id = any(${sql.param(ids)}::uuid[]) and p.status = 'active' and length(w.term) <= 40
-    on conflict do nothing`);
+  // A search document holds stock only as `in_stock`, a listing column: a sale that leaves every
+  // listing as it was changes nothing there, and queues nothing (the queued job's row is one for
+  // every writer, which each checkout would otherwise wait on).
+  const indexed = change.stockOnly ? relisted : ids;
+  if (indexed.length > 0) {
+    await tx.db.execute(sql`
+      insert into product_changes (product_id, changed_at)
+      select unnest(${sql.param(indexed)}::uuid[]), now()
+      on conflict (product_id) do update set changed_at = excluded.changed_at`);
+    await enqueue(tx, syncSearchIndexJob, {}, { jobKey: syncSearchIndexJob.name });
+  }
+  // The Postgres search's dictionary of words (db/schema/search.ts), fresh without the worker; stock moves no word.
+  if (!change.stockOnly) {
+    await tx.db.execute(sql`
+      insert into search_terms (term)
+      select distinct w.term
+      from products p, unnest(tsvector_to_array(p.search_vector)) as w(term)
+      where p.id = any(${sql.param(ids)}::uuid[]) and p.status = 'active' and length(w.term) <= 40
+      on conflict do nothing`);
+  }
   const lists = !change.stockOnly || relisted.length > 0;
   tx.afterCommit(() => tx.cache.invalidateTags([...ids.map(productTag), ...(lists ? [PRODUCT_LISTS_TAG] : [])]));
 }
