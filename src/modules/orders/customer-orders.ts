@@ -11,8 +11,11 @@ import { type MyOrdersQuery, type Order, OrderIdInput, type OrderPage } from "./
 
 const notFound = () => new AppError("NOT_FOUND", "Order not found");
 
-/** Units over an order's lines, for list rows. */
-export const itemCount = sql<number>`(select coalesce(sum(${orderLines.quantity}), 0)::int from ${orderLines} where ${orderLines.orderId} = ${orders.id})`;
+/**
+ * Units over an order's lines, for list rows. Spelled out with an alias: drizzle leaves columns unqualified
+ * in a one-table select, so `order_id = id` would compare the line's own id and count nothing.
+ */
+export const itemCount = sql<number>`(select coalesce(sum(l.quantity), 0)::int from ${orderLines} l where l.order_id = ${orders}.id)`;
 
 /** The signed-in customer's orders, newest first. */
 export async function listMyOrders(ctx: Ctx, input: z.output<typeof MyOrdersQuery>): Promise<OrderPage> {
