@@ -1,6 +1,7 @@
 import { orders } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { defineModule } from "../../lib/module";
+import * as adminOp from "./admin-operations";
 import * as op from "./operations";
 
 /** Orders: the snapshot checkout writes, its state machine and events, read by their customer, guest or staff. */
@@ -12,10 +13,23 @@ export default defineModule({
       description:
         "Placed orders: a snapshot of lines, prices, addresses, shipping and promotions that later catalog edits never change, moving through pending_payment, paid, fulfilled and delivered (or cancelled and refunded), every transition an event.",
     },
+    {
+      name: adminOp.ADMIN_ORDERS_TAG,
+      description:
+        "Every order for staff, admins and API keys (orders:read to read, orders:write to change): filtered lists, events, parcels and deliveries",
+    },
   ],
   operations: {
     me: { orders: { list: op.listMyOrders, get: op.getMyOrder } },
     orders: { get: op.getGuestOrder },
+    admin: {
+      orders: {
+        list: adminOp.listAdminOrders,
+        get: adminOp.getAdminOrder,
+        fulfill: adminOp.fulfillOrder,
+        markDelivered: adminOp.markOrderDelivered,
+      },
+    },
   },
   owned: {
     // An order with no lines, for the access table: reading it is all an owner(...) check needs.
