@@ -3,6 +3,7 @@ import { newId } from "../../lib/ids";
 import { defineModule } from "../../lib/module";
 import * as adminOp from "./admin-operations";
 import * as op from "./operations";
+import { orderEmail } from "./tasks/send-order-email";
 
 /** Orders: the snapshot checkout writes, its state machine and events, read by their customer, guest or staff. */
 export default defineModule({
@@ -31,6 +32,7 @@ export default defineModule({
       },
     },
   },
+  tasks: [orderEmail],
   owned: {
     // An order with no lines, for the access table: reading it is all an owner(...) check needs.
     order: async (ctx) => {

@@ -10,5 +10,6 @@ export {
   orderEmailKey,
   sendOrderEmailJob,
 } from "./jobs";
+export { sendOrderEmail } from "./order-emails";
 export { orderNumber, readAdminOrder, readOrder } from "./order-view";
 export { assertCanBecome, canBecome, lockOrder, recordEventInTx, TRANSITIONS, transitionInTx } from "./status";
