@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { orders } from "../../db/schema";
+import { orderLines, orders } from "../../db/schema";
 import { requireUser } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
@@ -11,9 +11,11 @@ import { type MyOrdersQuery, type Order, OrderIdInput, type OrderPage } from "./
 
 const notFound = () => new AppError("NOT_FOUND", "Order not found");
 
-/** Units over an order's lines, for list rows. */
-// Qualified by hand: inside the subquery drizzle would name `id` bare, which order_lines has too.
-export const itemCount = sql<number>`(select coalesce(sum(ol.quantity), 0)::int from order_lines ol where ol.order_id = ${sql.raw('"orders"."id"')})`;
+/**
+ * Units over an order's lines, for list rows. Spelled out with an alias: drizzle leaves columns unqualified
+ * in a one-table select, so `order_id = id` would compare the line's own id and count nothing.
+ */
+export const itemCount = sql<number>`(select coalesce(sum(l.quantity), 0)::int from ${orderLines} l where l.order_id = ${orders}.id)`;
 
 /** The signed-in customer's orders, newest first. */
 export async function listMyOrders(ctx: Ctx, input: z.output<typeof MyOrdersQuery>): Promise<OrderPage> {

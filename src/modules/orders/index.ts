@@ -1,7 +1,9 @@
 import { orders } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { defineModule } from "../../lib/module";
+import * as adminOp from "./admin-operations";
 import * as op from "./operations";
+import { orderEmail } from "./tasks/send-order-email";
 
 /** Orders: the snapshot checkout writes, its state machine and events, read by their customer, guest or staff. */
 export default defineModule({
@@ -12,11 +14,25 @@ export default defineModule({
       description:
         "Placed orders: a snapshot of lines, prices, addresses, shipping and promotions that later catalog edits never change, moving through pending_payment, paid, fulfilled and delivered (or cancelled and refunded), every transition an event.",
     },
+    {
+      name: adminOp.ADMIN_ORDERS_TAG,
+      description:
+        "Every order for staff, admins and API keys (orders:read to read, orders:write to change): filtered lists, events, parcels and deliveries",
+    },
   ],
   operations: {
     me: { orders: { list: op.listMyOrders, get: op.getMyOrder } },
     orders: { get: op.getGuestOrder },
+    admin: {
+      orders: {
+        list: adminOp.listAdminOrders,
+        get: adminOp.getAdminOrder,
+        fulfill: adminOp.fulfillOrder,
+        markDelivered: adminOp.markOrderDelivered,
+      },
+    },
   },
+  tasks: [orderEmail],
   owned: {
     // An order with no lines, for the access table: reading it is all an owner(...) check needs.
     order: async (ctx) => {

@@ -129,13 +129,16 @@ export const Order = z
   .openapi("Order");
 export type Order = z.infer<typeof Order>;
 
+// Not OrderStatus.nullable(): a registered enum made nullable is documented as allOf [its ref, string or null],
+// which still refuses null (the enum has none), so every event that is not a transition broke the document.
+const EventStatus = z.enum(ORDER_STATUSES).nullable().openapi({ description: "Null when the event changed no status" });
+
 export const OrderEvent = z
   .object({
     id: z.uuid(),
     kind: z.string().openapi({ example: "status_changed" }),
-    // Unnamed: a named schema made nullable loses its null in the generated document.
-    fromStatus: z.enum(ORDER_STATUSES).nullable(),
-    toStatus: z.enum(ORDER_STATUSES).nullable(),
+    fromStatus: EventStatus,
+    toStatus: EventStatus,
     actor: z.string().openapi({ description: "`user:<id>`, `key:<id>`, `system:<job>` or `guest`" }),
     reason: z.string(),
     data: z.record(z.string(), z.unknown()),

@@ -1,5 +1,7 @@
 // The orders module's operations, by sub-resource.
+export { getAdminOrder, listAdminOrders } from "./admin-orders";
 export { getGuestOrder, getMyOrder, listMyOrders } from "./customer-orders";
+export { fulfillOrder, markOrderDelivered } from "./fulfillments";
 export {
   enqueueOrderEmailInTx,
   ORDER_EMAIL_KINDS,
@@ -7,5 +9,6 @@ export {
   orderEmailKey,
   sendOrderEmailJob,
 } from "./jobs";
+export { sendOrderEmail } from "./order-emails";
 export { orderNumber, readAdminOrder, readOrder } from "./order-view";
 export { assertCanBecome, canBecome, lockOrder, recordEventInTx, TRANSITIONS, transitionInTx } from "./status";
