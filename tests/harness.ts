@@ -236,10 +236,12 @@ function readMails(dir: string): SentMail[] {
       const raw = readFileSync(join(dir, f), "utf8");
       const [head = "", ...body] = raw.split("\n\n");
       const header = (name: string) => head.match(new RegExp(`^${name}: (.*)$`, "mi"))?.[1]?.trim() ?? "";
-      const text = body
+      // Quoted-printable escapes are bytes of UTF-8 text: gathered as bytes, then read as UTF-8.
+      const bytes = body
         .join("\n\n")
         .replace(/=\n/g, "")
         .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+      const text = Buffer.from(bytes, "latin1").toString("utf8");
       return { to: header("To"), subject: header("Subject"), text };
     });
 }

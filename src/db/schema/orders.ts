@@ -198,7 +198,8 @@ export const orderEvents = pgTable(
     actor: text("actor").notNull(),
     reason: text("reason").notNull().default(""),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    // The time of the event, not of its transaction's start: one transaction's events read in the order they happened.
+    createdAt: timestamptz("created_at").notNull().default(sql`clock_timestamp()`),
   },
   (t) => [index("order_events_order_idx").on(t.orderId, t.createdAt, t.id)],
 );

@@ -21,7 +21,11 @@ export async function readOrder(ctx: Ctx, id: string): Promise<Order> {
 export async function readAdminOrder(ctx: Ctx, id: string): Promise<AdminOrder> {
   const [order, events] = await Promise.all([
     readOrder(ctx, id),
-    ctx.db.select().from(orderEvents).where(eq(orderEvents.orderId, id)).orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
+    ctx.db
+      .select()
+      .from(orderEvents)
+      .where(eq(orderEvents.orderId, id))
+      .orderBy(asc(orderEvents.createdAt), asc(orderEvents.id)),
   ]);
   return { ...order, events: events.map(eventView) };
 }

@@ -33,12 +33,7 @@ const paidOrder = () =>
 
 const enqueue = (payload: OrderEmailPayload) =>
   inTransaction(system, (tx) => orders.enqueueOrderEmailInTx(tx, payload));
-// t.mails() turns quoted-printable bytes into one character each: read them back as the UTF-8 they are.
-const mailsTo = (order: PlacedOrder) =>
-  t
-    .mails()
-    .filter((m) => m.to === order.email)
-    .map((m) => ({ ...m, text: Buffer.from(m.text, "latin1").toString("utf8") }));
+const mailsTo = (order: PlacedOrder) => t.mails().filter((m) => m.to === order.email);
 const claims = async (key: string) => t.sql`select key, message_id from email_sends where key = ${key}`;
 
 /** The HTML part of a stored mail (the dev transport keeps both parts, decoded). */
