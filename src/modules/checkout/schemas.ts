@@ -24,7 +24,7 @@ export const PlaceOrderInput = z
       .uuid()
       .optional()
       .openapi({ description: "From `GET /shipping-methods?cartId=`; the cart's chosen method when left out" }),
-    expectedTotal: z.number().int().min(0).optional().openapi({
+    expectedTotal: z.number().int().min(0).max(2_147_483_647).optional().openapi({
       description:
         "The total the shopper was shown: when today's prices, stock or promotions make another, the order is refused with 409 `PRICE_CHANGED` instead of charging it",
     }),
