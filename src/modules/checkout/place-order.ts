@@ -10,15 +10,16 @@ import { inTransaction, type TxCtx } from "../../lib/transaction";
 import * as addressBook from "../addresses/service";
 import { lockCart, priceQuote, quoteCart, readCartRows } from "../cart/service";
 import * as catalog from "../catalog/service";
+import type { Order } from "../orders/schemas";
 import * as ordersModule from "../orders/service";
 import type { PricingResult } from "../pricing/service";
 import type { CouponRefusal } from "../promotions/service";
 import * as promotions from "../promotions/service";
 import { type CheckoutAddress, PlaceOrderInput } from "./schemas";
 
-/** What a placed order hands back: the order, and a guest's token (shown once). */
+/** What a placed order hands back: the order as written, and a guest's token (shown once). */
 export interface Placed {
-  orderId: string;
+  order: Order;
   orderToken: string | null;
 }
 
@@ -73,7 +74,7 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
 
   const orderId = newId();
   const orderToken = customerId ? null : `ot_${randomToken()}`;
-  const number = await insertOrder(tx, {
+  const row = await insertOrder(tx, {
     orderId,
     cartId: cart.id,
     customerId,
@@ -86,35 +87,38 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
     methodName: method.name,
     promotionNames: quote.promotionNames,
   });
-  await tx.db.insert(orderLines).values(
-    quote.lines.map((line, position) => {
-      const amounts = priced.lines.find((l) => l.id === line.row.id);
-      const { row } = line;
-      return {
-        id: newId(),
-        orderId,
-        position,
-        variantId: row.variantId as string,
-        productId: row.productId as string,
-        title: row.title,
-        variantTitle: row.variantTitle,
-        sku: row.sku,
-        options: row.options ?? {},
-        imageUrl: row.imageUrl,
-        unitPrice: row.price as number,
-        quantity: row.quantity,
-        subtotal: amounts?.subtotal ?? 0,
-        discount: amounts?.discount ?? 0,
-        tax: amounts?.tax ?? 0,
-        total: amounts?.total ?? 0,
-      };
-    }),
-  );
+  const lines = await tx.db
+    .insert(orderLines)
+    .values(
+      quote.lines.map((line, position) => {
+        const amounts = priced.lines.find((l) => l.id === line.row.id);
+        const { row } = line;
+        return {
+          id: newId(),
+          orderId,
+          position,
+          variantId: row.variantId as string,
+          productId: row.productId as string,
+          title: row.title,
+          variantTitle: row.variantTitle,
+          sku: row.sku,
+          options: row.options ?? {},
+          imageUrl: row.imageUrl,
+          unitPrice: row.price as number,
+          quantity: row.quantity,
+          subtotal: amounts?.subtotal ?? 0,
+          discount: amounts?.discount ?? 0,
+          tax: amounts?.tax ?? 0,
+          total: amounts?.total ?? 0,
+        };
+      }),
+    )
+    .returning();
   // OUT_OF_STOCK names `lines.<i>.quantity`: the cart line, in the cart's order.
   await catalog.reserveInTx(tx, {
     orderId,
     lines: quote.lines.map(({ row }) => ({ variantId: row.variantId as string, quantity: row.quantity })),
-    reason: `order ${ordersModule.orderNumber(number)}`,
+    reason: `order ${ordersModule.orderNumber(row.number)}`,
   });
   // Limits count redemptions (domain.md "Promotions"): every promotion the order carries, once.
   for (const applied of priced.promotions.filter((p) => p.amount > 0 || p.code !== null)) {
@@ -133,7 +137,9 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
     data: { cartId: cart.id, total: priced.total },
   });
   await ordersModule.enqueueOrderEmailInTx(tx, { orderId, kind: "confirmation" });
-  return { orderId, orderToken };
+  // The answer from the rows just written: nothing else hangs off a new order yet.
+  const order = ordersModule.toOrder({ row, lines, payment: null, parcels: [], parcelLines: [], refunds: [] });
+  return { order, orderToken };
 }
 
 /** Every line must be for sale now: a deleted or unavailable one is the shopper's to remove (the cart flags it). */
@@ -200,8 +206,8 @@ interface OrderHead {
   promotionNames: Map<string, string>;
 }
 
-/** The order's own row, unpaid, lapsing after the store's payment timeout; answers its number. */
-async function insertOrder(tx: TxCtx, head: OrderHead): Promise<number> {
+/** The order's own row, unpaid, lapsing after the store's payment timeout. */
+async function insertOrder(tx: TxCtx, head: OrderHead) {
   const { priced } = head;
   const [row] = await tx.db
     .insert(orders)
@@ -239,6 +245,6 @@ async function insertOrder(tx: TxCtx, head: OrderHead): Promise<number> {
       paymentProvider: tx.payments.name,
       expiresAt: sql`now() + make_interval(mins => ${tx.store.orderPaymentTimeoutMinutes})`,
     })
-    .returning({ number: orders.number });
-  return (row as { number: number }).number;
+    .returning();
+  return row as typeof orders.$inferSelect;
 }

@@ -1,16 +1,16 @@
 import type { z } from "zod";
 import type { Ctx } from "../../lib/context";
-import * as orders from "../orders/service";
 import { type Placed, placeOrder } from "./place-order";
 import type { CheckoutPayment, CheckoutResult, PlaceOrderInput } from "./schemas";
 
 export { placeOrder };
 
 /** The answer to a checkout as committed: the order, the guest's token, the payment still to be made. */
-export async function placedResult(ctx: Ctx, placed: Placed): Promise<CheckoutResult> {
-  const order = await orders.readOrder(ctx, placed.orderId);
-  return { order, orderToken: placed.orderToken, payment: unpaid(ctx, order) };
-}
+const placedResult = (ctx: Ctx, { order, orderToken }: Placed): CheckoutResult => ({
+  order,
+  orderToken,
+  payment: unpaid(ctx, order),
+});
 
 /** Places the order and answers it (a direct call: scripts, tests, the bench's driver). */
 export async function checkout(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>): Promise<CheckoutResult> {

@@ -49,6 +49,21 @@ async function orderView(ctx: Ctx, row: OrderRow): Promise<Order> {
               parcels.map((p) => p.id),
             ),
           );
+  return toOrder({ row, lines, payment: payment ?? null, parcels, parcelLines, refunds: given });
+}
+
+/** What an order's view is made of: its row and the rows that hang off it. */
+export interface OrderParts {
+  row: OrderRow;
+  lines: (typeof orderLines.$inferSelect)[];
+  payment: typeof payments.$inferSelect | null;
+  parcels: (typeof fulfillments.$inferSelect)[];
+  parcelLines: (typeof fulfillmentLines.$inferSelect)[];
+  refunds: (typeof refunds.$inferSelect)[];
+}
+
+/** The order as clients see it, from rows already at hand (checkout answers the rows it just wrote). */
+export function toOrder({ row, lines, payment, parcels, parcelLines, refunds: given }: OrderParts): Order {
   return {
     id: row.id,
     number: orderNumber(row.number),

@@ -10,5 +10,5 @@ export {
   sendOrderEmailJob,
 } from "./jobs";
 export { sendOrderEmail } from "./order-emails";
-export { orderNumber, readAdminOrder, readOrder } from "./order-view";
+export { type OrderParts, orderNumber, readAdminOrder, readOrder, toOrder } from "./order-view";
 export { assertCanBecome, canBecome, lockOrder, recordEventInTx, TRANSITIONS, transitionInTx } from "./status";
