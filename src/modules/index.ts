@@ -5,6 +5,7 @@ import catalog from "./catalog";
 import customers from "./customers";
 import identity from "./identity";
 import orders from "./orders";
+import payments from "./payments";
 import promotions from "./promotions";
 import search from "./search";
 import shipping from "./shipping";
@@ -22,6 +23,7 @@ export const modules = [
   search,
   cart,
   orders,
+  payments,
   customers,
   apiKeys,
   promotions,
