@@ -90,6 +90,8 @@ export class StripeStandIn {
   refused: string[] = [];
   /** Added to every answer, so that concurrent calls overlap as they would over the internet. */
   latencyMs = 0;
+  /** New refunds answer `pending`, as some payment methods' do, until `settleRefund`. */
+  refundsSettleLater = false;
   private readonly idempotent = new Map<string, { fingerprint: string; body: unknown } | "in-flight">();
   private server: ReturnType<typeof Bun.serve> | null = null;
   private port = 0;
@@ -147,6 +149,14 @@ export class StripeStandIn {
   /** A refund made in Stripe's dashboard, outside Cartwright. */
   refundInDashboard(paymentIntentId: string, amount: number): StandInRefund {
     return this.createRefund({ payment_intent: paymentIntentId, amount: String(amount) });
+  }
+
+  /** A pending refund went through (or not): the object a `refund.updated` event carries. */
+  settleRefund(id: string, status: "succeeded" | "failed" = "succeeded"): StandInRefund {
+    const refund = this.refunds.get(id);
+    if (!refund) throw new Error(`no refund ${id}`);
+    refund.status = status;
+    return structuredClone(refund);
   }
 
   /** The charge of a paid PaymentIntent as a `charge.*` event carries it. */
@@ -346,7 +356,7 @@ export class StripeStandIn {
       object: "refund",
       amount,
       currency: pi.currency,
-      status: "succeeded",
+      status: this.refundsSettleLater ? "pending" : "succeeded",
       payment_intent: pi.id,
       charge: pi.latest_charge,
       metadata: metadataOf(params.metadata),

@@ -90,7 +90,7 @@ export const receiveStripeWebhook = mutation({
     tag: "Webhooks",
     summary: "Stripe's event deliveries (give Stripe this URL and set STRIPE_WEBHOOK_SECRET)",
     description:
-      "The raw body must carry a valid `Stripe-Signature` (400 otherwise, and nothing changes). Each event is applied once: a redelivery answers 200 with `duplicate: true`. Applied: `payment_intent.succeeded`, `payment_intent.payment_failed`, `payment_intent.canceled` and `charge.refunded`; other types are answered 200 and ignored.",
+      "The raw body must carry a valid `Stripe-Signature` (400 otherwise, and nothing changes). Each event is applied once: a redelivery answers 200 with `duplicate: true`. Applied: `payment_intent.succeeded`, `payment_intent.payment_failed`, `payment_intent.canceled`, `charge.refunded` (refunds made in Stripe's dashboard are recorded) and `refund.updated` or `charge.refund.updated` (a refund settled later); other types are answered 200 and ignored.",
     responds: "The event was received",
     headers: StripeWebhookHeaders,
     consumes: { contentType: "application/json", field: "payload" },

@@ -12,12 +12,15 @@ import { recordPaymentSucceededInTx } from "./record-payment";
 import { syncRefundsInTx } from "./refund-sync";
 import { StripeWebhookInput, type WebhookReceipt } from "./schemas";
 
+/** Events about a payment's refunds: a refund made (in Cartwright or Stripe's dashboard), or one settled later. */
+const REFUND_EVENTS = new Set(["charge.refunded", "refund.updated", "charge.refund.updated"]);
+
 /** The event types applied; any other is answered 200 and ignored (an endpoint may subscribe to more). */
 const APPLIED = new Set([
   "payment_intent.succeeded",
   "payment_intent.payment_failed",
   "payment_intent.canceled",
-  "charge.refunded",
+  ...REFUND_EVENTS,
 ]);
 
 /** What Stripe says now, read before the transaction: deliveries come late and out of order, this does not. */
@@ -59,7 +62,7 @@ async function seen(ctx: Ctx, id: string): Promise<boolean> {
   return Boolean(row);
 }
 
-/** The event's PaymentIntent as it is now (and its refunds, for a refund); null when it names none. */
+/** The event's PaymentIntent as it is now (and its refunds, for a refund event); null when it names none. */
 async function readTruth(stripe: StripeProvider, event: Stripe.Event): Promise<Truth | null> {
   const object = event.data.object as { object?: string; id?: string; payment_intent?: string | { id: string } | null };
   const ref =
@@ -70,7 +73,7 @@ async function readTruth(stripe: StripeProvider, event: Stripe.Event): Promise<T
         : object.payment_intent?.id;
   if (!ref) return null;
   const payment = await stripe.retrievePayment(ref);
-  const refunds = event.type === "charge.refunded" ? await stripe.listRefunds(ref) : [];
+  const refunds = REFUND_EVENTS.has(event.type) ? await stripe.listRefunds(ref) : [];
   return { payment, refunds };
 }
 
@@ -104,7 +107,7 @@ async function applyInTx(tx: TxCtx, event: Stripe.Event, truth: Truth): Promise<
     if (await movePaymentInTx(tx, orderId, "canceled")) {
       await ordersService.recordEventInTx(tx, orderId, { kind: "payment_canceled", data: { ref: payment.ref } });
     }
-  } else if (event.type === "charge.refunded") {
+  } else if (REFUND_EVENTS.has(event.type)) {
     await syncRefundsInTx(tx, orderId, truth.refunds);
   }
 }

@@ -90,3 +90,17 @@ describe("POST /admin/orders/{id}/mark-paid, admin.orders.markPaid", () => {
     expect((await orderRow(t, order.id)).status).toBe("pending_payment");
   });
 });
+
+describe("POST /webhooks/stripe without Stripe", () => {
+  test("is 400: no delivery can be verified", async () => {
+    const res = await t.app.fetch(
+      new Request("http://cartwright.test/webhooks/stripe", {
+        method: "POST",
+        headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=00" },
+        body: "{}",
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ path: "Stripe-Signature" }] });
+  });
+});

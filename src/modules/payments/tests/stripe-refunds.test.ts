@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { trpcError } from "../../../../tests/errors";
 import { placedOrder } from "../../../../tests/factories/orders";
 import { useTestApp } from "../../../../tests/harness";
 import * as ordersService from "../../orders/service";
@@ -65,6 +66,11 @@ describe("refunds through Stripe (Stripe stand-in)", () => {
     } finally {
       stripe.start();
     }
+    // What the pending refund holds is not refundable twice.
+    const overlapping = await trpcError(staff.trpc.admin.orders.refund.mutate({ id: order.id, amount: order.total }));
+    expect(overlapping.data.errors).toEqual([
+      { path: "amount", message: `At most ${order.total - 1000} can be refunded` },
+    ]);
     // The fallback waits its turn: the call after the commit usually makes it unnecessary.
     const [job] = await t.sql`select run_at from graphile_worker.jobs where key = ${`execute-refund:${refundId}`}`;
     expect(new Date(job?.run_at).getTime()).toBeGreaterThan(Date.now());
@@ -119,4 +125,24 @@ describe("refunds through Stripe (Stripe stand-in)", () => {
     const [count] = await t.sql`select count(*)::int as n from refunds where order_id = ${order.id}`;
     expect(count?.n).toBe(1);
   }, 20_000);
+
+  test("a refund Stripe answers pending stays pending until its refund.updated settles it, once", async () => {
+    const { order } = await paidOrder();
+    stripe.refundsSettleLater = true;
+    let refundId = "";
+    try {
+      const answer = await staff.trpc.admin.orders.refund.mutate({ id: order.id, amount: 900 });
+      refundId = answer.refunds[0]?.id ?? "";
+      expect(answer.refunds[0]?.status).toBe("pending");
+      expect(answer.refundedAmount).toBe(0);
+    } finally {
+      stripe.refundsSettleLater = false;
+    }
+    const made = [...stripe.refunds.values()].find((r) => r.metadata.refundId === refundId);
+    const settled = stripe.event("refund.updated", stripe.settleRefund(made?.id ?? ""));
+    expect((await deliver(t, await stripe.signed(settled))).status).toBe(200);
+    await payments.executeRefund(t.ctx({ kind: "system", name: "execute-refund" }), refundId);
+    expect(await orderRow(t, order.id)).toMatchObject({ status: "partially_refunded", refundedAmount: 900 });
+    expect((await eventKinds(t, order.id)).filter((k) => k === "refund_recorded")).toHaveLength(1);
+  });
 });

@@ -178,4 +178,17 @@ describe("out-of-order and other events (Stripe stand-in)", () => {
     );
     expect(res).toEqual({ status: 200, body: { received: true, duplicate: false } });
   });
+
+  test("a PaymentIntent of no order of ours (another system on the account) is answered 200 and changes nothing", async () => {
+    const { order, intent } = await orderWithIntent();
+    const live = stripe.paymentIntents.get(intent.id);
+    if (!live) throw new Error("no PaymentIntent");
+    live.metadata = { orderId: "01a20160-0000-7000-8000-000000000000" };
+    const res = await deliver(
+      t,
+      await stripe.signed(stripe.event("payment_intent.succeeded", stripe.succeed(intent.id))),
+    );
+    expect(res).toEqual({ status: 200, body: { received: true, duplicate: false } });
+    expect((await orderRow(t, order.id)).status).toBe("pending_payment");
+  });
 });
