@@ -43,12 +43,6 @@ export const RefundOrderBody = z
   .openapi("RefundOrderInput");
 export const RefundOrderInput = RefundOrderBody.extend({ id: z.uuid() });
 
-/** A Stripe webhook delivery: the raw body, as signed, and its `Stripe-Signature` header. */
-export const StripeWebhookInput = z.object({
-  payload: z.string(),
-  "stripe-signature": z.string().min(1).max(2000),
-});
-
 export const StripeWebhookHeaders = z.object({
   "stripe-signature": z
     .string()
@@ -56,6 +50,9 @@ export const StripeWebhookHeaders = z.object({
     .max(2000)
     .openapi({ description: "Stripe's signature of the raw body (`t=...,v1=...`)" }),
 });
+
+/** A Stripe webhook delivery: the raw body, as signed, and its `Stripe-Signature` header. */
+export const StripeWebhookInput = StripeWebhookHeaders.extend({ payload: z.string() });
 
 export const WebhookReceipt = z
   .object({
