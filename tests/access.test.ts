@@ -3,7 +3,7 @@ import type { Scope } from "../src/lib/access";
 import type { Ctx } from "../src/lib/context";
 import { newId } from "../src/lib/ids";
 import { allOperations } from "../src/lib/module";
-import type { Access } from "../src/lib/operation";
+import { type Access, restPath } from "../src/lib/operation";
 import { modules } from "../src/modules";
 import { appRouter } from "../src/trpc/router";
 import { makeApiKey } from "./factories/api-keys";
@@ -22,9 +22,7 @@ import { type TestUser, useTestApp } from "./harness";
 
 const declared = allOperations(modules);
 const REST = new Map(
-  declared.flatMap(([, op]) =>
-    op.rest ? [[`${op.rest.method.toUpperCase()} /api/v1${op.rest.path}`, op.access]] : [],
-  ),
+  declared.flatMap(([, op]) => (op.rest ? [[`${op.rest.method.toUpperCase()} ${restPath(op.rest)}`, op.access]] : [])),
 );
 const TRPC = new Map(declared.flatMap(([path, op]) => (op.trpc === false ? [] : [[path, op.access]])));
 const owners = Object.assign({}, ...modules.map((m) => m.owned ?? {})) as Record<string, (ctx: Ctx) => Promise<string>>;

@@ -67,6 +67,8 @@ describe("purge-idempotency-keys", () => {
     expect(crontab).toMatch(/^45 \* \* \* \* purge-expired-sessions/m);
     expect(crontab).not.toContain("send-account-email");
     expect(Object.keys(tasks).sort()).toEqual([
+      "cancel-payment",
+      "execute-refund",
       "low-stock-alert",
       "purge-expired-sessions",
       "purge-idempotency-keys",

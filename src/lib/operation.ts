@@ -34,11 +34,19 @@ export function checkAccess(actor: Actor, access: Access): void {
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
-/** How an operation appears in the REST facade (relative to /api/v1). */
+/** Where the versioned REST facade is served. */
+export const API_BASE = "/api/v1";
+
+/** How an operation appears in the REST facade (relative to /api/v1, or to its `mount`). */
 export interface RestBinding {
   method: HttpMethod;
   /** With `{name}` segments, filled from `params`. */
   path: string;
+  /**
+   * Served under this prefix instead of /api/v1: calls an outside service makes to us (a
+   * provider's webhooks), whose address is configured there once and follows no API version.
+   */
+  mount?: "/webhooks";
   /** The success status; 204 answers no body. */
   status: 200 | 201 | 202 | 204;
   operationId: string;
@@ -66,6 +74,9 @@ export interface RestBinding {
    */
   produces?: string | readonly string[];
 }
+
+/** The route's full path, as served and documented. */
+export const restPath = (rest: Pick<RestBinding, "path" | "mount">): string => `${rest.mount ?? API_BASE}${rest.path}`;
 
 /** How long a shared cache may serve a public answer, then serve it stale while it revalidates. */
 export interface PublicCache {

@@ -16,9 +16,12 @@ export interface TransactionOptions {
 
 /** One transaction level (the transaction or a savepoint): what it runs once everything commits. */
 interface Level {
-  afterCommit: (() => unknown)[];
+  afterCommit: AfterCommit[];
   isolation: Isolation;
 }
+
+/** Work for after the commit; it gets the ctx the transaction was opened from, whose db is the pool again. */
+type AfterCommit = (committed: Ctx) => unknown;
 
 // Not exported: only inTransaction makes a TxCtx, so one cannot be faked from a plain Ctx.
 const level = Symbol("transaction level");
@@ -29,9 +32,11 @@ export interface TxCtx extends Ctx {
   /**
    * Runs `fn` once the outermost transaction has committed, before `inTransaction`
    * returns; never when this level (transaction or savepoint) rolls back. A failure
-   * is logged, not thrown: the write is committed by then.
+   * is logged, not thrown: the write is committed by then. `fn` gets the ctx the
+   * outermost transaction was opened from, for work that reads or writes again
+   * (a provider call, then its result recorded in a transaction of its own).
    */
-  afterCommit(fn: () => unknown): void;
+  afterCommit(fn: AfterCommit): void;
   readonly [level]: Level;
 }
 
@@ -73,7 +78,10 @@ export async function inTransaction<T>(
       await Bun.sleep(backoffMs(attempt));
       continue;
     }
-    await runAfterCommit(ctx, root.afterCommit);
+    await runAfterCommit(
+      ctx,
+      root.afterCommit.map((fn) => () => fn(ctx)),
+    );
     return result;
   }
 }

@@ -6,6 +6,7 @@ import checkout from "./checkout";
 import customers from "./customers";
 import identity from "./identity";
 import orders from "./orders";
+import payments from "./payments";
 import promotions from "./promotions";
 import search from "./search";
 import shipping from "./shipping";
@@ -24,6 +25,7 @@ export const modules = [
   cart,
   checkout,
   orders,
+  payments,
   customers,
   apiKeys,
   promotions,

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { validationError } from "../lib/errors";
 import { allOperations } from "../lib/module";
+import { API_BASE } from "../lib/operation";
 import { modules } from "../modules";
 import type { RestApp, RestEnv } from "./env";
 import { RESPONSE_HEADERS, withOptionalRequestDefaults } from "./openapi";
@@ -64,21 +65,27 @@ export function openApiDocument(app: RestApp = createRestApp()) {
   return withOptionalRequestDefaults(app.getOpenAPI31Document(DOCUMENT));
 }
 
-/** The REST facade under /api/v1: every module's declared operations, and the OpenAPI 3.1 document. */
+/**
+ * The REST facade under /api/v1 (and a provider's webhooks under /webhooks): every module's
+ * declared operations, and the OpenAPI 3.1 document. Paths are registered whole (lib/operation.ts
+ * restPath), so the document names each as it is served.
+ */
 export function createRestApp(): RestApp {
   const app = new OpenAPIHono<RestEnv>({
     // zod failures answer as problem+json naming each field, not a ZodError dump.
     defaultHook: (result, c) => {
       if (!result.success) return problem(c, validationError(result.error.issues));
     },
-  }).basePath("/api/v1") as RestApp;
+  });
 
-  // Credentials that failed (or a refused cross-site request) end here, before any route.
-  app.use("*", async (c, next) => {
+  // Callers of the API: credentials that failed (or a refused cross-site request) end here, before
+  // any route, then the caller's limit. A webhook carries no caller's credential, only its signature.
+  const api = `${API_BASE}/*`;
+  app.use(api, async (c, next) => {
     if (c.get("authFailure")) throw c.get("authFailure");
     await next();
   });
-  app.use("*", rateLimitPerIdentity);
+  app.use(api, rateLimitPerIdentity);
 
   registerOperations(
     app,
@@ -93,7 +100,7 @@ export function createRestApp(): RestApp {
   }
   // Served with this server's own origin (PUBLIC_URL behind a proxy): a relative "/" joined to
   // paths that start with "/" gives "//api/v1/..." in clients such as /docs' Test Request.
-  app.get("/openapi.json", (c) =>
+  app.get(`${API_BASE}/openapi.json`, (c) =>
     c.json({
       ...openApiDocument(app),
       servers: [{ url: c.get("config").PUBLIC_URL ?? new URL(c.req.url).origin, description: "This server" }],

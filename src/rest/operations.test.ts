@@ -8,7 +8,7 @@ import { registerOperations } from "./operations";
 import { problem } from "./problem";
 
 // What only REST needs stays inside the declaration: a raw body with headers
-// (a signed webhook), a response that is not JSON (a CSV export).
+// (a signed webhook, served outside /api/v1), a response that is not JSON (a CSV export).
 
 const t = await useTestApp();
 
@@ -20,7 +20,8 @@ const webhook = mutation({
   trpc: false,
   rest: {
     method: "post",
-    path: "/hooks/test",
+    mount: "/webhooks",
+    path: "/test",
     status: 200,
     operationId: "testHook",
     tag: "Test",
@@ -68,7 +69,7 @@ const doc = app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "t", ver
 describe("a raw body with headers in the input (a signed webhook)", () => {
   test("the handler gets the body byte for byte, as its signature covers it", async () => {
     const body = '{ "id": "evt_1",  "spacing": "kept" }';
-    const res = await app.request("/hooks/test", {
+    const res = await app.request("/webhooks/test", {
       method: "POST",
       headers: { "content-type": "application/json", "x-signature": "t=1,v1=abc" },
       body,
@@ -79,14 +80,14 @@ describe("a raw body with headers in the input (a signed webhook)", () => {
   });
 
   test("a missing signature header is a 400 naming it; another media type is 415", async () => {
-    const unsigned = await app.request("/hooks/test", {
+    const unsigned = await app.request("/webhooks/test", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{}",
     });
     expect(unsigned.status).toBe(400);
     expect(JSON.stringify(await unsigned.json())).toContain("x-signature");
-    const wrongType = await app.request("/hooks/test", {
+    const wrongType = await app.request("/webhooks/test", {
       method: "POST",
       headers: { "content-type": "text/plain", "x-signature": "s" },
       body: "{}",
@@ -95,7 +96,7 @@ describe("a raw body with headers in the input (a signed webhook)", () => {
   });
 
   test("the document shows the header and a string body, and 415", () => {
-    const post = doc.paths?.["/hooks/test"]?.post;
+    const post = doc.paths?.["/webhooks/test"]?.post;
     expect(post?.parameters).toContainEqual(expect.objectContaining({ name: "x-signature", in: "header" }));
     expect(post?.requestBody).toMatchObject({ content: { "application/json": { schema: { type: "string" } } } });
     expect(Object.keys(post?.responses ?? {})).toContain("415");
@@ -104,14 +105,14 @@ describe("a raw body with headers in the input (a signed webhook)", () => {
 
 describe("a response that is not JSON (a CSV export)", () => {
   test("is sent with its media type, as the operation wrote it", async () => {
-    const res = await app.request("/things/export?rows=2");
+    const res = await app.request("/api/v1/things/export?rows=2");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toStartWith("text/csv");
     expect(await res.text()).toBe("id,name\n0,thing 0\n1,thing 1");
   });
 
   test("is documented as that media type", () => {
-    const get = doc.paths?.["/things/export"]?.get;
+    const get = doc.paths?.["/api/v1/things/export"]?.get;
     expect(get?.responses?.["200"]).toMatchObject({ content: { "text/csv": { schema: { type: "string" } } } });
   });
 });

@@ -6,7 +6,14 @@ import { cacheControlOf, encodeOnce, notModified, publiclyCacheable } from "../h
 import { secureCookies } from "../http/request-context";
 import { runOperation } from "../http/run-operation";
 import { AppError } from "../lib/errors";
-import { type Access, type AnyOperation, checkAccess, type PublicCache, type RestBinding } from "../lib/operation";
+import {
+  type Access,
+  type AnyOperation,
+  checkAccess,
+  type PublicCache,
+  type RestBinding,
+  restPath,
+} from "../lib/operation";
 import type { RestApp, RestEnv } from "./env";
 import {
   IdempotencyKeyHeader,
@@ -50,7 +57,7 @@ function routeFor(op: AnyOperation, rest: RestBinding) {
   ];
   return createRoute({
     method: rest.method,
-    path: rest.path,
+    path: restPath(rest),
     operationId: rest.operationId,
     tags: [rest.tag],
     summary: rest.summary,

@@ -1,4 +1,9 @@
+import { eq, inArray } from "drizzle-orm";
+import { orderLines, orders, type PaymentProviderName, products, variants } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
+import { hashToken, randomToken } from "../../src/lib/tokens";
+import { inTransaction } from "../../src/lib/transaction";
+import * as catalog from "../../src/modules/catalog/service";
 import type { TestApp } from "../harness";
 
 const NOWHERE = {
@@ -22,4 +27,107 @@ export async function bareOrderId(t: TestApp, customerId: string | null = null):
   await t.sql`insert into orders (id, customer_id, email, currency, shipping_address, billing_address, payment_provider)
     values (${id}, ${customerId}, 'bare-order@example.test', 'USD', ${address}::jsonb, ${address}::jsonb, 'manual')`;
   return id;
+}
+
+export interface PlacedLine {
+  variantId: string;
+  quantity: number;
+  /** Default: the variant's price. */
+  unitPrice?: number;
+}
+
+export interface PlacedOrder {
+  id: string;
+  number: string;
+  total: number;
+  currency: string;
+  /** A guest order's token (send as `X-Order-Token`); null for a customer's order. */
+  token: string | null;
+  lines: { id: string; variantId: string; quantity: number; total: number }[];
+}
+
+/**
+ * An order as checkout places it, until checkout exists: pending payment with its lines
+ * snapshotted, its stock reserved through the catalog (as checkout does, in one transaction)
+ * and its expiry set. A guest's unless `customerId`; paid through the app's provider unless `provider`.
+ */
+export async function placedOrder(
+  t: TestApp,
+  input: { lines: PlacedLine[]; customerId?: string; provider?: PaymentProviderName; email?: string },
+): Promise<PlacedOrder> {
+  const id = newId();
+  const token = input.customerId ? null : randomToken();
+  const found = await t.deps.database.db
+    .select({
+      id: variants.id,
+      productId: variants.productId,
+      sku: variants.sku,
+      title: variants.title,
+      price: variants.price,
+      product: products.title,
+    })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(
+      inArray(
+        variants.id,
+        input.lines.map((l) => l.variantId),
+      ),
+    );
+  const lines = input.lines.map((l, position) => {
+    const v = found.find((f) => f.id === l.variantId);
+    if (!v) throw new Error(`no variant ${l.variantId}`);
+    const unitPrice = l.unitPrice ?? v.price;
+    const subtotal = unitPrice * l.quantity;
+    return {
+      id: newId(),
+      orderId: id,
+      position,
+      variantId: v.id,
+      productId: v.productId,
+      title: v.product,
+      variantTitle: v.title,
+      sku: v.sku,
+      unitPrice,
+      quantity: l.quantity,
+      subtotal,
+      discount: 0,
+      tax: 0,
+      total: subtotal,
+    };
+  });
+  const total = lines.reduce((sum, l) => sum + l.total, 0);
+  const ctx = t.ctx({ kind: "system", name: "test-checkout" });
+  const [row] = await inTransaction(ctx, async (tx) => {
+    const placed = await tx.db
+      .insert(orders)
+      .values({
+        id,
+        customerId: input.customerId ?? null,
+        email: input.email ?? "shopper@example.test",
+        tokenHash: token ? hashToken(token) : null,
+        currency: "USD",
+        subtotal: total,
+        total,
+        shippingAddress: NOWHERE,
+        billingAddress: NOWHERE,
+        paymentProvider: input.provider ?? t.deps.payments.name,
+        expiresAt: new Date(Date.now() + t.deps.store.orderPaymentTimeoutMinutes * 60_000),
+      })
+      .returning({ number: orders.number });
+    await tx.db.insert(orderLines).values(lines);
+    await catalog.reserveInTx(tx, {
+      orderId: id,
+      lines: input.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+    });
+    return placed;
+  });
+  return {
+    id,
+    number: `CW-${row?.number}`,
+    total,
+    currency: "USD",
+    token,
+    lines: lines.map((l) => ({ id: l.id, variantId: l.variantId, quantity: l.quantity, total: l.total })),
+  };
 }

@@ -1,0 +1,63 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { type PaymentStatus, payments } from "../../db/schema";
+import type { Ctx } from "../../lib/context";
+import { newId } from "../../lib/ids";
+import type { TxCtx } from "../../lib/transaction";
+
+// The order's one `payments` row (unique order id): what we know of its payment at the provider.
+
+export type PaymentRow = typeof payments.$inferSelect;
+
+/** A payment still to be made: it may yet fail again, be canceled or succeed. */
+const OPEN: PaymentStatus[] = ["pending", "failed"];
+
+export async function paymentOf(ctx: Ctx, orderId: string): Promise<PaymentRow | undefined> {
+  const [row] = await ctx.db.select().from(payments).where(eq(payments.orderId, orderId));
+  return row;
+}
+
+/** The paid order's row says succeeded, made now if no payment was ever started (a manual order marked paid). */
+export async function markSucceededInTx(
+  tx: TxCtx,
+  order: { id: string; paymentProvider: PaymentRow["provider"]; total: number; currency: string },
+  ref: string | null,
+): Promise<void> {
+  await tx.db
+    .insert(payments)
+    .values({
+      id: newId(),
+      orderId: order.id,
+      provider: order.paymentProvider,
+      providerRef: ref,
+      status: "succeeded",
+      amount: order.total,
+      currency: order.currency,
+    })
+    .onConflictDoUpdate({
+      target: payments.orderId,
+      set: {
+        status: "succeeded",
+        providerRef: sql`coalesce(excluded.provider_ref, ${payments.providerRef})`,
+        failureMessage: null,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+/**
+ * Moves the row to `to` unless it is already past it: a payment that succeeded never goes back,
+ * whatever arrives late. Answers whether it changed, so the caller records the change once.
+ */
+export async function movePaymentInTx(
+  tx: TxCtx,
+  orderId: string,
+  to: "failed" | "canceled",
+  failureMessage: string | null = null,
+): Promise<boolean> {
+  const moved = await tx.db
+    .update(payments)
+    .set({ status: to, failureMessage, updatedAt: sql`now()` })
+    .where(and(eq(payments.orderId, orderId), inArray(payments.status, OPEN)))
+    .returning({ id: payments.id });
+  return moved.length > 0;
+}

@@ -1,0 +1,12 @@
+// What other modules may call (architecture.md: a module imports another's service only).
+// Checkout calls ensurePayment after its commit; cancellation and expiry call
+// cancelPaymentInTx (unpaid) or startRefundInTx (paid) inside their transactions.
+
+export { cancelPaymentInTx, cancelProviderPayment } from "./cancel-payment";
+export { ensurePayment, payOrder } from "./ensure-payment";
+export { cancelPaymentJob, executeRefundJob } from "./jobs";
+export { markOrderPaid, type PaymentSucceeded, recordPaymentSucceededInTx } from "./record-payment";
+export { executeRefund } from "./refund-execution";
+export { refundOrder, type StartRefund, startRefundInTx } from "./refunds";
+export { CheckoutPayment } from "./schemas";
+export { receiveStripeWebhook } from "./stripe-webhook";

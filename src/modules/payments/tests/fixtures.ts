@@ -1,0 +1,104 @@
+import { afterAll } from "bun:test";
+import { eq } from "drizzle-orm";
+import { makeProduct } from "../../../../tests/factories/products";
+import type { TestApp } from "../../../../tests/harness";
+import { StripeStandIn } from "../../../../tests/stripe-stand-in";
+import { orderLines } from "../../../db/schema";
+import { inTransaction } from "../../../lib/transaction";
+import * as catalog from "../../catalog/service";
+import * as ordersService from "../../orders/service";
+import * as payments from "../service";
+
+/** A Stripe stand-in for this file, stopped after it. */
+export function useStripeStandIn(): StripeStandIn {
+  const standIn = new StripeStandIn();
+  standIn.start();
+  afterAll(() => standIn.stop());
+  return standIn;
+}
+
+/** One variant with `onHand` units, at `price`. */
+export async function stockedVariant(t: TestApp, onHand = 10, price = 2500): Promise<string> {
+  const product = await makeProduct(t, { title: "Payment lamp", variants: [{ price, onHand }] });
+  const variant = product.variants[0];
+  if (!variant) throw new Error("no variant");
+  return variant.id;
+}
+
+export async function stockOf(t: TestApp, variantId: string) {
+  const [level] = await t.sql`select on_hand, reserved from inventory_levels where variant_id = ${variantId}`;
+  return { onHand: Number(level?.on_hand), reserved: Number(level?.reserved) };
+}
+
+/** The ledger's entries of one kind for an order. */
+export async function ledgerKinds(t: TestApp, orderId: string): Promise<string[]> {
+  const rows = await t.sql`select kind from inventory_ledger where order_id = ${orderId} order by created_at, id`;
+  return rows.map((r) => String(r.kind));
+}
+
+export async function orderRow(t: TestApp, orderId: string) {
+  const [row] =
+    await t.sql`select status, paid_amount, refunded_amount, paid_at, expires_at from orders where id = ${orderId}`;
+  return {
+    status: String(row?.status),
+    paidAmount: Number(row?.paid_amount),
+    refundedAmount: Number(row?.refunded_amount),
+    paidAt: row?.paid_at as Date | null,
+    expiresAt: row?.expires_at as Date | null,
+  };
+}
+
+export async function paymentRow(t: TestApp, orderId: string) {
+  const [row] = await t.sql`select status, provider_ref, failure_message from payments where order_id = ${orderId}`;
+  return row as { status: string; provider_ref: string | null; failure_message: string | null } | undefined;
+}
+
+export async function eventKinds(t: TestApp, orderId: string): Promise<string[]> {
+  const rows = await t.sql`select kind from order_events where order_id = ${orderId} order by created_at, id`;
+  return rows.map((r) => String(r.kind));
+}
+
+/** What the lead's cancellation does to an unpaid order, until it exists: cancelled, stock released, payment cancelled. */
+export async function cancelUnpaid(t: TestApp, orderId: string): Promise<void> {
+  await inTransaction(t.ctx({ kind: "system", name: "test-cancel" }), async (tx) => {
+    const order = await ordersService.lockOrder(tx, orderId);
+    await ordersService.transitionInTx(tx, order, "cancelled", {
+      reason: "test",
+      set: { cancelledAt: new Date(), expiresAt: null },
+    });
+    const lines = await tx.db
+      .select({ variantId: orderLines.variantId, quantity: orderLines.quantity })
+      .from(orderLines)
+      .where(eq(orderLines.orderId, orderId));
+    await catalog.releaseInTx(tx, { orderId, lines });
+    await payments.cancelPaymentInTx(tx, orderId);
+  });
+}
+
+/** Posts a signed delivery to /webhooks/stripe, as Stripe does. */
+export async function deliver(t: TestApp, delivery: { payload: string; signature: string }) {
+  const res = await t.app.fetch(
+    new Request("http://cartwright.test/webhooks/stripe", {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": delivery.signature },
+      body: delivery.payload,
+    }),
+  );
+  return { status: res.status, body: await res.json() };
+}
+
+/**
+ * A REST call whose answer skips the OpenAPI check: an AdminOrder whose events carry no status (a refund's, a
+ * payment's) does not match the document yet, as OrderEvent's nullable `fromStatus`/`toStatus` are documented
+ * as the OrderStatus enum alone (src/modules/orders/schemas.ts, reported to the orders module's owner).
+ */
+export async function postUnchecked(t: TestApp, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await t.app.fetch(
+    new Request(`http://cartwright.test${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    }),
+  );
+  return { status: res.status, headers: res.headers, body: await res.json() };
+}
