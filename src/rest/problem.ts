@@ -21,6 +21,7 @@ export const Problem = z
     couponCode: z.string().optional().openapi({ description: "COUPON_INVALID: the code refused" }),
     total: z.number().int().optional().openapi({ description: "PRICE_CHANGED: the order's total now" }),
     orderStatus: z.string().optional().openapi({ description: "CONFLICT about an order: the status it is in" }),
+    refundable: z.number().int().optional().openapi({ description: "A refund too large: what can still be refunded" }),
     omittedErrors: z
       .number()
       .int()
@@ -51,6 +52,7 @@ export function problemBody(error: AppError, requestId: string): ProblemBody {
     ...(typeof extra.couponCode === "string" && { couponCode: extra.couponCode }),
     ...(typeof extra.total === "number" && { total: extra.total }),
     ...(typeof extra.orderStatus === "string" && { orderStatus: extra.orderStatus }),
+    ...(typeof extra.refundable === "number" && { refundable: extra.refundable }),
     ...(typeof extra.omittedErrors === "number" && { omittedErrors: extra.omittedErrors }),
   };
 }

@@ -8,6 +8,7 @@ import { inTransaction, type TxCtx } from "../../lib/transaction";
 import * as catalog from "../catalog/service";
 import { CancelOrderInput } from "../orders/schemas";
 import * as ordersModule from "../orders/service";
+import * as payments from "../payments/service";
 import * as promotions from "../promotions/service";
 
 type OrderRow = typeof orders.$inferSelect;
@@ -41,9 +42,11 @@ export async function cancelOrder(ctx: Ctx, raw: z.input<typeof CancelOrderInput
 }
 
 /**
- * Cancels a locked order (domain.md "Orders"): its reserved units go back to
- * stock, its promotion uses return to their limits, the cancellation mail is
- * queued. Throws 409 from the state machine when the order cannot be cancelled.
+ * Cancels a locked order (domain.md "Orders"): its units go back to stock (released
+ * when unpaid, restocked when paid), its promotion uses return to their limits, an
+ * unpaid order's provider payment is cancelled and a paid one refunded (both after the
+ * commit), and the cancellation mail is queued. Throws 409 from the state machine
+ * when the order cannot be cancelled.
  */
 export async function cancelInTx(tx: TxCtx, order: OrderRow, reason: string): Promise<void> {
   ordersModule.assertCanBecome(order.status, "cancelled");
@@ -52,11 +55,10 @@ export async function cancelInTx(tx: TxCtx, order: OrderRow, reason: string): Pr
     .from(orderLines)
     .where(eq(orderLines.orderId, order.id))
     .orderBy(asc(orderLines.position));
-  if (order.status === "pending_payment") {
-    await catalog.releaseInTx(tx, { orderId: order.id, lines, reason: `order cancelled: ${reason}`.slice(0, 200) });
-  } else {
-    await catalog.restockInTx(tx, { orderId: order.id, lines, reason: `order cancelled: ${reason}`.slice(0, 200) });
-  }
+  const unpaid = order.status === "pending_payment";
+  const movement = { orderId: order.id, lines, reason: `order cancelled: ${reason}`.slice(0, 200) };
+  if (unpaid) await catalog.releaseInTx(tx, movement);
+  else await catalog.restockInTx(tx, movement);
   for (const used of order.promotions) {
     await promotions.releaseInTx(tx, { promotionId: used.promotionId, orderId: order.id });
   }
@@ -64,5 +66,10 @@ export async function cancelInTx(tx: TxCtx, order: OrderRow, reason: string): Pr
     reason,
     set: { cancelledAt: sql`now()`, expiresAt: null },
   });
+  if (unpaid) await payments.cancelPaymentInTx(tx, order.id);
+  // Cancelled with money in: all of it goes back (the refund sees a cancelled order holding a payment).
+  if (order.paidAmount > order.refundedAmount) {
+    await payments.startRefundInTx(tx, { orderId: order.id, reason: `order cancelled: ${reason}`.slice(0, 200) });
+  }
   await ordersModule.enqueueOrderEmailInTx(tx, { orderId: order.id, kind: "cancelled" });
 }

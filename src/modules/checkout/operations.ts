@@ -19,7 +19,9 @@ export const placeOrder = idempotentMutation({
     responds: "The order, the guest's order token and the payment to confirm",
     errors: [404, 409, 422],
   },
-  run: (ctx, input) => checkout.checkout(ctx, input),
+  run: (ctx, input) => checkout.placeOrderForAnswer(ctx, input),
+  // Outside the transaction (and its idempotency record): the provider is an outside service.
+  settle: (ctx, placed) => checkout.withPayment(ctx, placed),
 });
 
 export const cancelMyOrder = mutation({

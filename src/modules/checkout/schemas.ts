@@ -1,9 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { PAYMENT_PROVIDERS, PAYMENT_STATUSES } from "../../db/schema";
 import { AddressFields } from "../addresses/schemas";
-import { Currency } from "../catalog/schemas";
 import { Email } from "../identity/schemas";
 import { Order } from "../orders/schemas";
+import { CheckoutPayment } from "../payments/schemas";
 
 /** An address typed at checkout, or one from the signed-in customer's book. */
 export const CheckoutAddress = z
@@ -31,19 +30,6 @@ export const PlaceOrderInput = z
   })
   .openapi("PlaceOrderInput");
 export type PlaceOrderInput = z.output<typeof PlaceOrderInput>;
-
-export const CheckoutPayment = z
-  .object({
-    provider: z.enum(PAYMENT_PROVIDERS),
-    status: z.enum(PAYMENT_STATUSES),
-    amount: z.number().int().min(0),
-    currency: Currency,
-    clientSecret: z.string().nullable().openapi({
-      description: "Stripe: confirm the PaymentIntent with it (Stripe.js). Null for manual payments",
-    }),
-  })
-  .openapi("CheckoutPayment");
-export type CheckoutPayment = z.infer<typeof CheckoutPayment>;
 
 export const CheckoutResult = z
   .object({

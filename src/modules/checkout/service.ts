@@ -1,29 +1,48 @@
 import type { z } from "zod";
 import type { Ctx } from "../../lib/context";
+import * as orders from "../orders/service";
+import * as payments from "../payments/service";
 import { type Placed, placeOrder } from "./place-order";
-import type { CheckoutPayment, CheckoutResult, PlaceOrderInput } from "./schemas";
-
-export { placeOrder };
-
-/** The answer to a checkout as committed: the order, the guest's token, the payment still to be made. */
-const placedResult = (ctx: Ctx, { order, orderToken }: Placed): CheckoutResult => ({
-  order,
-  orderToken,
-  payment: unpaid(ctx, order),
-});
-
-/** Places the order and answers it (a direct call: scripts, tests, the bench's driver). */
-export async function checkout(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>): Promise<CheckoutResult> {
-  return placedResult(ctx, await placeOrder(ctx, raw));
-}
-
-const unpaid = (ctx: Ctx, order: { total: number; currency: string }): CheckoutPayment => ({
-  provider: ctx.payments.name,
-  status: "pending",
-  amount: order.total,
-  currency: order.currency,
-  clientSecret: null,
-});
+import type { CheckoutResult, PlaceOrderInput } from "./schemas";
 
 export { cancelInTx, cancelMyOrder, cancelOrder } from "./cancel";
 export { expireOrders } from "./expire";
+
+/**
+ * The checkout's answer as committed: the order, the guest's token, and the payment as it
+ * stands before the provider is called (what an Idempotency-Key records and replays).
+ */
+export async function placeOrderForAnswer(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>): Promise<CheckoutResult> {
+  const { order, orderToken }: Placed = await placeOrder(ctx, raw);
+  // The order was placed with this process's provider (place-order.ts).
+  const payment = { provider: ctx.payments.name, amount: order.total, currency: order.currency };
+  return { order, orderToken, payment: { ...payment, status: "pending", clientSecret: null } };
+}
+
+/**
+ * After the commit, outside any transaction: the order's payment is created (or found: a
+ * replay or a retry makes no second one), keyed by the order, and its client secret answered.
+ * A provider that fails leaves the order pending_payment with its stock, and says `failed`.
+ */
+export async function withPayment(ctx: Ctx, placed: CheckoutResult): Promise<CheckoutResult> {
+  const payment = await payments.ensurePayment(ctx, placed.order.id);
+  // Paid at once (a total of 0) changed the order itself; otherwise only its payment is new.
+  const order =
+    payment.status === "succeeded"
+      ? await orders.readOrder(ctx, placed.order.id)
+      : {
+          ...placed.order,
+          payment: {
+            provider: payment.provider,
+            status: payment.status,
+            amount: payment.amount,
+            currency: payment.currency,
+          },
+        };
+  return { ...placed, order, payment };
+}
+
+/** Places the order and starts its payment (a direct call: scripts, the seed, the bench's driver). */
+export async function checkout(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>): Promise<CheckoutResult> {
+  return withPayment(ctx, await placeOrderForAnswer(ctx, raw));
+}

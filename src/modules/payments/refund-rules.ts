@@ -27,7 +27,7 @@ export function refundAmount(order: OrderRow, lines: readonly LineRow[], held: H
   const cancelledWithMoney = order.status === "cancelled" && order.paidAmount > order.refundedAmount;
   if (!OPEN_FOR_REFUNDS.includes(order.status) && !cancelledWithMoney) {
     throw new AppError("CONFLICT", `An order that is ${order.status} has no payment to refund`, {
-      status: order.status,
+      orderStatus: order.status,
     });
   }
   if (left <= 0) throw new AppError("CONFLICT", "Nothing is left to refund", { refundable: 0 });

@@ -82,6 +82,35 @@ describe("cancelling an order", () => {
   });
 });
 
+describe("cancelling a paid order", () => {
+  test("staff cancel a paid order: it is refunded in full and its units return to the shelf", async () => {
+    const { order, variantId } = await placed();
+    const staff = t.as(await t.user("staff"));
+    expect((await staff.rest.post(`/api/v1/admin/orders/${order.id}/mark-paid`, {})).status).toBe(200);
+    expect(await levelOf(variantId)).toEqual({ on_hand: 2, reserved: 0 });
+    const res = await staff.rest.post(`/api/v1/admin/orders/${order.id}/cancel`, { reason: "Out of business" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "cancelled", paidAmount: order.total, refundedAmount: order.total });
+    expect(res.body.refunds).toEqual([expect.objectContaining({ amount: order.total, status: "succeeded" })]);
+    expect(await levelOf(variantId)).toEqual({ on_hand: 4, reserved: 0 });
+    const [ledger] =
+      await t.sql`select count(*)::int as n from inventory_ledger where order_id = ${order.id} and kind = 'restock'`;
+    expect(ledger?.n).toBe(1);
+  });
+
+  test("a customer cannot cancel a paid order (409); a fulfilled one cannot be cancelled at all", async () => {
+    const ada = await t.user();
+    const { order } = await placed(ada);
+    const staff = t.as(await t.user("staff"));
+    await staff.rest.post(`/api/v1/admin/orders/${order.id}/mark-paid`, {});
+    expect((await t.as(ada).rest.post(`/api/v1/me/orders/${order.id}/cancel`, {})).status).toBe(409);
+    await staff.rest.post(`/api/v1/admin/orders/${order.id}/fulfillments`, { carrier: "UPS", trackingNumber: "1Z1" });
+    const refused = await staff.rest.post(`/api/v1/admin/orders/${order.id}/cancel`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.orderStatus).toBe("fulfilled");
+  });
+});
+
 describe("expireOrders", () => {
   test("an unpaid order past its deadline is cancelled, its stock and promotion use return; a rerun changes nothing", async () => {
     const { order, variantId, promo } = await placed();
