@@ -15,6 +15,7 @@ interface Outcome {
   /** The caller holds the cart, as the statement's snapshot has it. */
   held: boolean;
   refusal: Refusal | null;
+  /** The variant's, null when it is not for sale (the refusal "variant"). */
   variantId: string;
   sku: string;
   available: number;
@@ -49,8 +50,13 @@ export async function addLine(
   const { cartId, variantId, quantity } = input;
   const [row] = await ctx.db.execute<Outcome & Record<string, unknown>>(sql`${PREPARED}
     with seen as (
-      select c.xmin as version, (select count(*)::int from cart_lines where cart_id = c.id) as "lineCount"
-      from carts c where c.id = ${cartId} and ${heldBy(ctx)}
+      select c.xmin as version, n.lines, n.had is not null as "hasLine", coalesce(n.had, 0) as had,
+        coalesce(n.had, 0) + ${quantity}::int as wanted
+      from carts c cross join lateral (
+        select count(*)::int as lines, max(quantity) filter (where variant_id = ${variantId}) as had
+        from cart_lines where cart_id = c.id
+      ) n
+      where c.id = ${cartId} and ${heldBy(ctx)}
     ),
     variant as (
       select v.id, v.product_id, v.price, p.title, v.title as variant_title, v.sku,
@@ -59,16 +65,14 @@ export async function addLine(
       left join inventory_levels il on il.variant_id = v.id
       where v.id = ${variantId} and p.status = 'active'
     ),
-    line as (select quantity from cart_lines where cart_id = ${cartId} and variant_id = ${variantId}),
-    wanted as (select had, had + ${quantity}::int as quantity from (select coalesce((select quantity from line), 0) as had) h),
     verdict as (
       select case
         when variant.id is null then 'variant'
-        when wanted.quantity > ${MAX_QUANTITY} then 'quantity'
-        when wanted.quantity > variant.available then 'stock'
-        when not exists (select from line) and seen."lineCount" >= ${MAX_LINES} then 'lines'
+        when seen.wanted > ${MAX_QUANTITY} then 'quantity'
+        when seen.wanted > variant.available then 'stock'
+        when not seen."hasLine" and seen.lines >= ${MAX_LINES} then 'lines'
       end as refusal
-      from seen cross join wanted left join variant on true
+      from seen left join variant on true
     ),
     cart as (
       update carts c set updated_at = now() from seen, verdict
@@ -77,28 +81,28 @@ export async function addLine(
     ),
     written as (
       insert into cart_lines as l (id, cart_id, variant_id, product_id, quantity, added_unit_price, title, variant_title, sku)
-      select ${newId()}, cart.id, variant.id, variant.product_id, wanted.quantity, variant.price,
+      select ${newId()}, cart.id, variant.id, variant.product_id, seen.wanted, variant.price,
         variant.title, variant.variant_title, variant.sku
-      from cart, variant, wanted
+      from cart, variant, seen
       -- What the shopper saw when adding is the price a later read compares with.
       on conflict (cart_id, variant_id) do update
         set quantity = excluded.quantity, added_unit_price = excluded.added_unit_price, updated_at = now()
-        where l.quantity + ${quantity}::int = excluded.quantity
+        where l.quantity = (select had from seen)
       returning l.*
     ),
+    -- The cart's lines after the write: the others as read (the lines now, see above) and the one written.
     lines as (
       select * from cart_lines where cart_id = ${cartId} and variant_id is distinct from ${variantId}
       union all select * from written
     )
     select seen.version is not null as held, verdict.refusal, variant.id as "variantId", variant.sku,
-      variant.available, wanted.had as "lineQuantity",
+      variant.available, seen.had as "lineQuantity",
       (select row_to_json(after) from (
         select cart.*, coalesce(u.orders_placed, 0) as "ordersPlaced", ${lineRows(sql`lines`)} as lines
         from cart left join users u on u.id = cart."customerId"
         where exists (select from written)
       ) after) as cart
-    from (select) one left join seen on true left join verdict on true left join variant on true
-      left join wanted on true`);
+    from (select) one left join seen on true left join verdict on true left join variant on true`);
   const outcome = row as Outcome;
   if (!outcome.held) throw notFound();
   if (outcome.refusal) throw refused(outcome, quantity);
