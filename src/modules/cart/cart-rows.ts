@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { PREPARED } from "../../db/client";
 import type { CartStatus } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
@@ -56,7 +56,7 @@ export interface CartRows extends CartHead {
   lines: LineRow[];
 }
 
-const notFound = () => new AppError("NOT_FOUND", "Cart not found");
+export const notFound = () => new AppError("NOT_FOUND", "Cart not found");
 
 /**
  * Whether the caller holds this cart: a customer's own cart, or a guest cart whose
@@ -77,7 +77,20 @@ export function assertHolds(ctx: Ctx, cart: CartHead | undefined): asserts cart 
 /** How long a guest cart lives past its last change. */
 const LIFETIME = sql.raw(`interval '${GUEST_CART_DAYS} days'`);
 
-const headColumns = sql`
+/**
+ * assertHolds as a condition on the cart `c`, for a write that must not touch a cart the caller
+ * does not hold: the rule is the same, checked before the write instead of on rows read.
+ */
+export function heldBy(ctx: Ctx): SQL {
+  const userId = ctx.actor.kind === "user" ? ctx.actor.userId : null;
+  const tokenHash = ctx.cartToken ? hashToken(ctx.cartToken) : null;
+  return sql`c.status = 'active' and case
+    when c.customer_id is not null then c.customer_id = ${userId}::uuid
+    else c.token_hash = ${tokenHash}::text and c.updated_at + ${LIFETIME} > now() end`;
+}
+
+/** The CartHead of the cart `c`. */
+export const headColumns = sql`
   c.id, c.customer_id as "customerId", c.token_hash as "tokenHash", c.status, c.currency,
   c.coupon_code as "couponCode", c.country, c.region, c.postal_code as "postalCode",
   c.shipping_method_id as "shippingMethodId",
@@ -88,15 +101,14 @@ const headColumns = sql`
 /**
  * The cart the caller holds, locked for a write until its transaction ends, and marked
  * changed: the UPDATE takes the row lock, and a guest cart lives 30 days past its last
- * change. A lapsed cart is left as it is (and answers 404). The caller's write failing
- * rolls the mark back with it.
+ * change. A cart the caller does not hold (a lapsed one included) is left as it is and
+ * answers 404. The caller's write failing rolls the mark back with it.
  */
 export async function lockCart(ctx: Ctx, cartId: string): Promise<CartHead> {
   const [cart] = await ctx.db.execute<CartHead & Record<string, unknown>>(sql`${PREPARED}
-    update carts c set updated_at = now()
-    where c.id = ${cartId} and c.status = 'active' and (c.customer_id is not null or c.updated_at + ${LIFETIME} > now())
+    update carts c set updated_at = now() where c.id = ${cartId} and ${heldBy(ctx)}
     returning ${headColumns}`);
-  assertHolds(ctx, cart);
+  if (!cart) throw notFound();
   await cartChanged(ctx, cart.id);
   return cart;
 }
@@ -145,24 +157,29 @@ const cartTag = (cartId: string) => `cart:${cartId}`;
 async function loadCartRows(ctx: Ctx, cartId: string): Promise<CartRows | undefined> {
   const [cart] = await ctx.db.execute<CartRows & Record<string, unknown>>(sql`${PREPARED}
     select ${headColumns}, coalesce(u.orders_placed, 0) as "ordersPlaced",
-      coalesce((
-        select json_agg(json_build_object(
-          'id', l.id, 'variantId', l.variant_id, 'productId', p.id, 'quantity', l.quantity,
-          'addedUnitPrice', l.added_unit_price, 'title', coalesce(p.title, l.title),
-          'variantTitle', coalesce(v.title, l.variant_title), 'sku', coalesce(v.sku, l.sku),
-          'createdAt', ${isoText(sql`l.created_at`)}, 'updatedAt', ${isoText(sql`l.updated_at`)},
-          'price', v.price, 'weightGrams', v.weight_grams, 'options', v.options,
-          'productStatus', p.status, 'productSlug', p.slug, 'imageUrl', p.image_url,
-          'categoryPath', p.category_path, 'collectionIds', p.collection_ids,
-          'available', greatest(coalesce(il.on_hand - il.reserved, 0), 0)
-        ) order by l.created_at, l.id)
-        from cart_lines l
-        left join variants v on v.id = l.variant_id
-        left join products p on p.id = v.product_id
-        left join inventory_levels il on il.variant_id = v.id
-        where l.cart_id = c.id
-      ), '[]'::json) as lines
+      ${lineRows(sql`(select * from cart_lines where cart_id = c.id)`)} as lines
     from carts c left join users u on u.id = c.customer_id
     where c.id = ${cartId}`);
   return cart as CartRows | undefined;
 }
+
+/**
+ * The LineRows of `lines` (a relation of cart_lines rows) as one JSON array, in the order
+ * they were added, each beside what its variant, product and stock say now.
+ */
+export const lineRows = (lines: SQL) => sql`coalesce((
+    select json_agg(json_build_object(
+      'id', l.id, 'variantId', l.variant_id, 'productId', p.id, 'quantity', l.quantity,
+      'addedUnitPrice', l.added_unit_price, 'title', coalesce(p.title, l.title),
+      'variantTitle', coalesce(v.title, l.variant_title), 'sku', coalesce(v.sku, l.sku),
+      'createdAt', ${isoText(sql`l.created_at`)}, 'updatedAt', ${isoText(sql`l.updated_at`)},
+      'price', v.price, 'weightGrams', v.weight_grams, 'options', v.options,
+      'productStatus', p.status, 'productSlug', p.slug, 'imageUrl', p.image_url,
+      'categoryPath', p.category_path, 'collectionIds', p.collection_ids,
+      'available', greatest(coalesce(il.on_hand - il.reserved, 0), 0)
+    ) order by l.created_at, l.id)
+    from ${lines} l
+    left join variants v on v.id = l.variant_id
+    left join products p on p.id = v.product_id
+    left join inventory_levels il on il.variant_id = v.id
+  ), '[]'::json)`;
