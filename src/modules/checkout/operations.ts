@@ -1,5 +1,6 @@
 import { idempotentMutation, mutation, owner, shopper, staff } from "../../lib/operation";
 import { AdminOrder, CancelOrderBody, CancelOrderInput, Order, OrderIdParams } from "../orders/schemas";
+import * as orders from "../orders/service";
 import { CheckoutResult, PlaceOrderInput } from "./schemas";
 import * as checkout from "./service";
 
@@ -54,7 +55,7 @@ export const cancelOrder = mutation({
     path: "/admin/orders/{id}/cancel",
     status: 200,
     operationId: "cancelOrder",
-    tag: "Orders",
+    tag: orders.ADMIN_ORDERS_TAG,
     summary:
       "Cancel an unpaid or paid (not yet shipped) order: stock and promotion uses return, a paid order is refunded",
     responds: "The cancelled order with its events",

@@ -1,3 +1,4 @@
+export { ADMIN_ORDERS_TAG } from "./admin-operations";
 // The orders module's operations, by sub-resource.
 export { getAdminOrder, listAdminOrders } from "./admin-orders";
 export { getGuestOrder, getMyOrder, listMyOrders } from "./customer-orders";

@@ -8,10 +8,6 @@ export default defineModule({
   name: "payments",
   tags: [
     {
-      name: "Admin: orders",
-      description: "Orders as staff handle them: payments, refunds (staff, admin or API key with orders:write)",
-    },
-    {
       name: "Webhooks",
       description:
         "Calls payment providers make to Cartwright, outside the versioned API: each verified by its signature and applied once",

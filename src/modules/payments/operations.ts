@@ -1,5 +1,6 @@
 import { anyone, idempotentMutation, mutation, staff } from "../../lib/operation";
 import { AdminOrder, OrderIdParams } from "../orders/schemas";
+import * as ordersService from "../orders/service";
 import {
   CheckoutPayment,
   MarkPaidInput,
@@ -12,7 +13,7 @@ import {
 } from "./schemas";
 import * as payments from "./service";
 
-const adminTag = "Admin: orders";
+const adminTag = ordersService.ADMIN_ORDERS_TAG;
 const writeOrders = staff("orders:write");
 
 export const payOrder = mutation({

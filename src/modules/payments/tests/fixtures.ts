@@ -86,19 +86,3 @@ export async function deliver(t: TestApp, delivery: { payload: string; signature
   );
   return { status: res.status, body: await res.json() };
 }
-
-/**
- * A REST call whose answer skips the OpenAPI check: an AdminOrder whose events carry no status (a refund's, a
- * payment's) does not match the document yet, as OrderEvent's nullable `fromStatus`/`toStatus` are documented
- * as the OrderStatus enum alone (src/modules/orders/schemas.ts, reported to the orders module's owner).
- */
-export async function postUnchecked(t: TestApp, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await t.app.fetch(
-    new Request(`http://cartwright.test${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    }),
-  );
-  return { status: res.status, headers: res.headers, body: await res.json() };
-}

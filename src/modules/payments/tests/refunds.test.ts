@@ -6,7 +6,7 @@ import { useTestApp } from "../../../../tests/harness";
 import { toAppError } from "../../../lib/errors";
 import { unitsShare } from "../refund-rules";
 import * as payments from "../service";
-import { eventKinds, ledgerKinds, orderRow, postUnchecked, stockedVariant, stockOf } from "./fixtures";
+import { eventKinds, ledgerKinds, orderRow, stockedVariant, stockOf } from "./fixtures";
 
 const t = await useTestApp();
 const staff = t.as(await t.user("staff"));
@@ -33,12 +33,7 @@ const refundsOf = (orderId: string) =>
 describe("POST /admin/orders/{id}/refunds, admin.orders.refund", () => {
   test("with no amount or items, refunds everything that was paid (REST, 201 with the order)", async () => {
     const { order } = await paidOrder();
-    const res = await postUnchecked(
-      t,
-      `/api/v1/admin/orders/${order.id}/refunds`,
-      { reason: "Changed their mind" },
-      staff.headers,
-    );
+    const res = await staff.rest.post(`/api/v1/admin/orders/${order.id}/refunds`, { reason: "Changed their mind" });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: order.id, status: "refunded", refundedAmount: 5500, paidAmount: 5500 });
     expect(res.body.refunds).toMatchObject([{ amount: 5500, status: "succeeded", reason: "Changed their mind" }]);
@@ -111,7 +106,11 @@ describe("POST /admin/orders/{id}/refunds, admin.orders.refund", () => {
     const { order } = await paidOrder();
     const headers = { "idempotency-key": `refund-${order.id}` };
     const post = () =>
-      postUnchecked(t, `/api/v1/admin/orders/${order.id}/refunds`, { amount: 1000 }, { ...staff.headers, ...headers });
+      t.rest.post(
+        `/api/v1/admin/orders/${order.id}/refunds`,
+        { amount: 1000 },
+        { headers: { ...staff.headers, ...headers } },
+      );
     const first = await post();
     const again = await post();
     expect([first.status, again.status]).toEqual([201, 201]);
@@ -137,9 +136,7 @@ describe("POST /admin/orders/{id}/refunds, admin.orders.refund", () => {
     const reader = await t.asKey(["orders:read"]);
     expect((await trpcError(reader.trpc.admin.orders.refund.mutate({ id: order.id }))).data.code).toBe("FORBIDDEN");
     const writer = await t.asKey(["orders:write"]);
-    expect(
-      (await postUnchecked(t, `/api/v1/admin/orders/${order.id}/refunds`, { amount: 100 }, writer.headers)).status,
-    ).toBe(201);
+    expect((await writer.rest.post(`/api/v1/admin/orders/${order.id}/refunds`, { amount: 100 })).status).toBe(201);
   });
 });
 
