@@ -1,6 +1,12 @@
 import { idempotentMutation, mutation, owner, shopper, staff } from "../../lib/operation";
-import { AdminOrder, CancelOrderBody, CancelOrderInput, Order, OrderIdParams } from "../orders/schemas";
-import * as orders from "../orders/service";
+import {
+  ADMIN_ORDERS_TAG,
+  AdminOrder,
+  CancelOrderBody,
+  CancelOrderInput,
+  Order,
+  OrderIdParams,
+} from "../orders/schemas";
 import { CheckoutResult, PlaceOrderInput } from "./schemas";
 import * as checkout from "./service";
 
@@ -55,7 +61,7 @@ export const cancelOrder = mutation({
     path: "/admin/orders/{id}/cancel",
     status: 200,
     operationId: "cancelOrder",
-    tag: orders.ADMIN_ORDERS_TAG,
+    tag: ADMIN_ORDERS_TAG,
     summary:
       "Cancel an unpaid or paid (not yet shipped) order: stock and promotion uses return, a paid order is refunded",
     responds: "The cancelled order with its events",

@@ -1,9 +1,8 @@
 import { idempotentMutation, mutation, query, staff } from "../../lib/operation";
 import { FulfillOrderBody, FulfillOrderInput, ListAdminOrdersInput } from "./admin-schemas";
-import { AdminOrder, OrderIdInput, OrderIdParams, OrderPage } from "./schemas";
+import { ADMIN_ORDERS_TAG, AdminOrder, OrderIdInput, OrderIdParams, OrderPage } from "./schemas";
 import * as orders from "./service";
 
-export const ADMIN_ORDERS_TAG = "Admin: orders";
 const tag = ADMIN_ORDERS_TAG;
 
 export const listAdminOrders = query({

@@ -3,6 +3,7 @@ import { newId } from "../../lib/ids";
 import { defineModule } from "../../lib/module";
 import * as adminOp from "./admin-operations";
 import * as op from "./operations";
+import { ADMIN_ORDERS_TAG } from "./schemas";
 import { orderEmail } from "./tasks/send-order-email";
 
 /** Orders: the snapshot checkout writes, its state machine and events, read by their customer, guest or staff. */
@@ -15,7 +16,7 @@ export default defineModule({
         "Placed orders: a snapshot of lines, prices, addresses, shipping and promotions that later catalog edits never change, moving through pending_payment, paid, fulfilled and delivered (or cancelled and refunded), every transition an event.",
     },
     {
-      name: adminOp.ADMIN_ORDERS_TAG,
+      name: ADMIN_ORDERS_TAG,
       description:
         "Every order for staff, admins and API keys (orders:read to read, orders:write to change): filtered lists, events, parcels and deliveries",
     },

@@ -3,6 +3,9 @@ import { ORDER_STATUSES, PAYMENT_PROVIDERS, PAYMENT_STATUSES, REFUND_STATUSES } 
 import { PageQuery } from "../../lib/pagination";
 import { Currency } from "../catalog/schemas";
 
+/** The document's tag of every admin order route, whichever module declares it. */
+export const ADMIN_ORDERS_TAG = "Admin: orders";
+
 const Money = z.number().int().min(0);
 const Timestamp = z.iso.datetime();
 

@@ -1,4 +1,3 @@
-export { ADMIN_ORDERS_TAG } from "./admin-operations";
 // The orders module's operations, by sub-resource.
 export { getAdminOrder, listAdminOrders } from "./admin-orders";
 export { getGuestOrder, getMyOrder, listMyOrders } from "./customer-orders";

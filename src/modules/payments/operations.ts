@@ -1,6 +1,5 @@
 import { anyone, idempotentMutation, mutation, staff } from "../../lib/operation";
-import { AdminOrder, OrderIdParams } from "../orders/schemas";
-import * as ordersService from "../orders/service";
+import { ADMIN_ORDERS_TAG, AdminOrder, OrderIdParams } from "../orders/schemas";
 import {
   CheckoutPayment,
   MarkPaidInput,
@@ -13,7 +12,7 @@ import {
 } from "./schemas";
 import * as payments from "./service";
 
-const adminTag = ordersService.ADMIN_ORDERS_TAG;
+const adminTag = ADMIN_ORDERS_TAG;
 const writeOrders = staff("orders:write");
 
 export const payOrder = mutation({
