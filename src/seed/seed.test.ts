@@ -139,11 +139,31 @@ describe("seedDemoStore", () => {
     });
   });
 
+  test("seeds the demo customers' orders in every state, with their payments, parcels, refunds and events", async () => {
+    const states = await a.sql`select status, count(*)::int as n from orders group by status order by status`;
+    expect(states.map((r) => `${r.status}:${r.n}`)).toEqual([
+      "cancelled:1",
+      "delivered:1",
+      "fulfilled:1",
+      "paid:1",
+      "partially_refunded:1",
+      "pending_payment:1",
+    ]);
+    const [facts] = await a.sql`select
+      (select count(*) from payments where status = 'succeeded')::int as paid,
+      (select count(*) from fulfillments)::int as parcels,
+      (select count(*) from refunds where status = 'succeeded')::int as refunds,
+      (select count(*) from orders where promotions @> '[{"code":"SAVE10"}]')::int as with_code,
+      (select count(distinct order_id) from order_events)::int as with_events`;
+    expect(facts).toEqual({ paid: 4, parcels: 2, refunds: 1, with_code: 1, with_events: 6 });
+  });
+
   test("reports progress up to the total of each step", () => {
     const last = (name: string) => steps.filter(([step]) => step === name).at(-1);
     expect(last("products")).toEqual(["products", 1000, 1000]);
     expect(last("promotions")).toEqual(["promotions", 3, 3]);
-    expect(steps.at(-1)?.[0]).toBe("promotions");
+    expect(last("orders")).toEqual(["orders", 6, 6]);
+    expect(steps.at(-1)?.[0]).toBe("orders");
     expect(steps.filter(([step]) => step === "products").length).toBeGreaterThan(2);
     expect(first.created).toBeGreaterThan(1000);
   });
