@@ -25,7 +25,15 @@ const PREPARED_MARK = "/* prepared */";
  */
 export const PREPARED = sql.raw(`${PREPARED_MARK} `);
 
-/** The client preparing the statements marked PREPARED, in transactions and savepoints too. */
+/**
+ * drizzle's inserts and updates of a few rows: their plan is the same whatever the values (an
+ * update goes by key), so they are prepared too; a checkout makes a dozen. Bulk ones (an import's
+ * thousands of values) are not: each row count would keep a statement of its own per connection.
+ */
+const preparedWrite = (query: string, params: unknown[] | undefined) =>
+  (params?.length ?? 0) <= 100 && (query.startsWith('insert into "') || query.startsWith('update "'));
+
+/** The client preparing the statements marked PREPARED, and drizzle's inserts, in transactions and savepoints too. */
 function preparing(client: postgres.Sql): postgres.Sql {
   return new Proxy(client, {
     get(target, prop, receiver) {
@@ -33,7 +41,7 @@ function preparing(client: postgres.Sql): postgres.Sql {
         return (query: string, params?: unknown[], opts?: { prepare?: boolean }) =>
           target.unsafe(query, params as never, {
             ...opts,
-            prepare: opts?.prepare === true || query.startsWith(PREPARED_MARK),
+            prepare: opts?.prepare === true || query.startsWith(PREPARED_MARK) || preparedWrite(query, params),
           });
       }
       if (prop === "begin" || prop === "savepoint") {

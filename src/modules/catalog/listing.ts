@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { enqueue } from "../../jobs/enqueue";
+import { PREPARED } from "../../db/client";
 import type { TxCtx } from "../../lib/transaction";
 import { PRODUCT_LISTS_TAG, productTag } from "./cache-tags";
 import { syncSearchIndexJob } from "./jobs";
@@ -28,7 +29,7 @@ export async function productsChangedInTx(
 ): Promise<void> {
   const ids = [...new Set(productIds)];
   if (ids.length === 0) return;
-  const relisted = await refreshListingsInTx(tx, ids);
+  const relisted = change.stockOnly ? await restockListingsInTx(tx, ids) : await refreshListingsInTx(tx, ids);
   // A search document holds stock only as `in_stock`, a listing column: a sale that leaves every
   // listing as it was changes nothing there, and queues nothing (the queued job's row is one for
   // every writer, which each checkout would otherwise wait on).
@@ -51,6 +52,28 @@ export async function productsChangedInTx(
   }
   const lists = !change.stockOnly || relisted.length > 0;
   tx.afterCommit(() => tx.cache.invalidateTags([...ids.map(productTag), ...(lists ? [PRODUCT_LISTS_TAG] : [])]));
+}
+
+/**
+ * After stock moved (a sale, a reservation, a restock): of a listing only `in_stock` can
+ * change. Answers the ids whose `in_stock` flipped. The products are locked first, in a
+ * statement of their own and in id order: the next statement's snapshot is taken after
+ * any writer that held them committed, so it counts their stock too.
+ */
+async function restockListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> {
+  await tx.db.execute(sql`${PREPARED}
+    select p.id from products p where p.id = any(${sql.param(ids)}::uuid[]) order by p.id for no key update of p`);
+  const rows = await tx.db.execute<{ id: string }>(sql`${PREPARED}
+    update products p set in_stock = s.in_stock
+    from (
+      select va.product_id, coalesce(bool_or(l.on_hand > l.reserved), false) as in_stock
+      from variants va left join inventory_levels l on l.variant_id = va.id
+      where va.product_id = any(${sql.param(ids)}::uuid[])
+      group by va.product_id
+    ) s
+    where p.id = s.product_id and p.in_stock is distinct from s.in_stock
+    returning p.id`);
+  return rows.map((r) => r.id);
 }
 
 /**
