@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { enqueue } from "../../jobs/enqueue";
 import { PREPARED } from "../../db/client";
+import { enqueue } from "../../jobs/enqueue";
 import type { TxCtx } from "../../lib/transaction";
 import { PRODUCT_LISTS_TAG, productTag } from "./cache-tags";
 import { syncSearchIndexJob } from "./jobs";
