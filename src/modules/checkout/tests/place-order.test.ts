@@ -148,6 +148,24 @@ describe("placeOrder refusals", () => {
     expect(count?.n).toBe(1);
   });
 
+  test("over tRPC the key travels as idempotencyKey: a retry answers the same order and its payment", async () => {
+    const ada = await t.user();
+    const product = await makeProduct(t, { title: "Tray", variants: [{ price: 650, onHand: 9 }] });
+    const variantId = product.variants[0]?.id as string;
+    const cart = await cartWith(t, [{ variantId, quantity: 1 }], ada);
+    const input = { cartId: cart.id, shippingAddress: ADDRESS, shippingMethodId: methodId, idempotencyKey: "trpc-1" };
+    const first = await t.as(ada).trpc.checkout.placeOrder.mutate(input);
+    const again = await t.as(ada).trpc.checkout.placeOrder.mutate(input);
+    expect(again.order.id).toBe(first.order.id);
+    expect(again.payment).toEqual(first.payment);
+    expect(first.order.payment).toMatchObject({ provider: "manual", status: "pending", amount: first.order.total });
+    expect(await levelOf(variantId)).toEqual({ on_hand: 9, reserved: 1 });
+    const other = await trpcError(
+      t.as(ada).trpc.checkout.placeOrder.mutate({ ...input, billingAddress: { ...ADDRESS, name: "Someone" } }),
+    );
+    expect(other.data.code).toBe("IDEMPOTENCY_KEY_REUSED");
+  });
+
   test("bad input is a 400 naming the field and writes nothing", async () => {
     const product = await makeProduct(t, { title: "Bowl", variants: [{ price: 800, onHand: 3 }] });
     const variantId = product.variants[0]?.id as string;
