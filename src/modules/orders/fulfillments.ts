@@ -40,7 +40,9 @@ export async function fulfillOrder(ctx: Ctx, raw: z.input<typeof FulfillOrderInp
     // Locked first: a refund or cancel of the same order waits, so the units counted here stay unsent.
     const order = await lockOrder(tx, id);
     if (!FULFILLABLE.includes(order.status)) {
-      throw new AppError("CONFLICT", `An order that is ${order.status} cannot be fulfilled`, { status: order.status });
+      throw new AppError("CONFLICT", `An order that is ${order.status} cannot be fulfilled`, {
+        orderStatus: order.status,
+      });
     }
     const lines = await linesOf(tx, id);
     const parcel = items ? checkedParcel(lines, items) : lines.flatMap((l) => unitsOf(l.id, unsent(l)));

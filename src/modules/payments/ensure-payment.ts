@@ -80,14 +80,16 @@ export async function payOrder(ctx: Ctx, raw: unknown): Promise<CheckoutPayment>
   const hasToken = Boolean(ctx.orderToken && order?.tokenHash && order.tokenHash === hashToken(ctx.orderToken));
   if (!order || !(isCustomer || hasToken)) throw new AppError("NOT_FOUND", "Order not found");
   if (order.status !== "pending_payment") {
-    throw new AppError("CONFLICT", `An order that is ${order.status} takes no payment`, { status: order.status });
+    throw new AppError("CONFLICT", `An order that is ${order.status} takes no payment`, {
+      orderStatus: order.status,
+    });
   }
   return ensurePayment(ctx, id);
 }
 
 /** The order's row, made on the first call (concurrent first calls make one: the order id is unique). */
 async function rowFor(ctx: Ctx, order: PayableOrder): Promise<PaymentRow> {
-  await ctx.db
+  const [made] = await ctx.db
     .insert(payments)
     .values({
       id: newId(),
@@ -96,7 +98,9 @@ async function rowFor(ctx: Ctx, order: PayableOrder): Promise<PaymentRow> {
       amount: order.total,
       currency: order.currency,
     })
-    .onConflictDoNothing({ target: payments.orderId });
+    .onConflictDoNothing({ target: payments.orderId })
+    .returning();
+  if (made) return made;
   const row = await paymentOf(ctx, order.id);
   if (!row) throw new AppError("NOT_FOUND", "Order not found");
   return row;
