@@ -1,4 +1,5 @@
-import { type Runner, run, runOnce, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { type Runner, run, runOnce, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import type { Db } from "../db/client";
 import type { Cache } from "../lib/cache";
@@ -7,6 +8,7 @@ import { type StoreSettings, systemContext } from "../lib/context";
 import type { Logger } from "../lib/logger";
 import type { PaymentProvider } from "../lib/payments";
 import type { RateLimiter } from "../lib/rate-limit";
+import { watchWorkerLocks } from "./dead-workers";
 import { workerLogger } from "./logger";
 import type { TaskEnv } from "./task";
 import { crontab, tasks } from "./tasks";
@@ -44,6 +46,11 @@ function taskList(deps: WorkerDeps): TaskList {
 export async function startWorker(deps: WorkerDeps, concurrency: number): Promise<WorkerHandle> {
   const pool = workerPool(deps, concurrency + 2);
   let state: "ok" | "down" = "ok";
+  const events: WorkerEvents = new EventEmitter();
+  let poolId: string | undefined;
+  events.on("pool:create", ({ workerPool }) => {
+    poolId = workerPool.id;
+  });
   const runner: Runner = await run({
     pgPool: pool,
     taskList: taskList(deps),
@@ -51,7 +58,9 @@ export async function startWorker(deps: WorkerDeps, concurrency: number): Promis
     concurrency,
     noHandleSignals: true,
     logger: workerLogger(deps.log),
+    events,
   });
+  const unwatch = poolId ? await watchWorkerLocks(deps.databaseUrl, pool, poolId, deps.log) : async () => {};
   runner.promise.catch((err: Error) => {
     state = "down";
     deps.log.error({ err: err.message }, "worker stopped unexpectedly");
@@ -59,6 +68,7 @@ export async function startWorker(deps: WorkerDeps, concurrency: number): Promis
   return {
     status: () => state,
     async stop() {
+      await unwatch();
       await runner.stop();
       // runner.stop() resolves before the pool is released: end it ourselves, after.
       await pool.end();
