@@ -132,13 +132,20 @@ async function expectPaidAsCartShowed(t: TestApp, headers: Record<string, string
   expect(viaTrpc).toEqual(viaRest.body);
 }
 
+/** On hand and reserved of the apron and the spoon. */
+async function levelsOf(t: TestApp, store: Store) {
+  const rows = await t.sql`select variant_id, on_hand, reserved from inventory_levels
+    where variant_id in ${t.sql([store.apron, store.spoon])}`;
+  const level = (id: string) => rows.find((l) => l.variant_id === id);
+  return { apron: level(store.apron), spoon: level(store.spoon) };
+}
+
 /** Each line's units moved from reserved to sold: on hand down by them, nothing held, one reserve and one commit. */
 async function expectStockSold(t: TestApp, store: Store, orderId: string) {
-  const levels = await t.sql`select variant_id, on_hand, reserved from inventory_levels
-    where variant_id in ${t.sql([store.apron, store.spoon])}`;
-  const level = (id: string) => levels.find((l) => l.variant_id === id);
-  expect(level(store.apron)).toMatchObject({ on_hand: 8, reserved: 0 });
-  expect(level(store.spoon)).toMatchObject({ on_hand: 17, reserved: 0 });
+  expect(await levelsOf(t, store)).toEqual({
+    apron: { variant_id: store.apron, on_hand: 8, reserved: 0 },
+    spoon: { variant_id: store.spoon, on_hand: 17, reserved: 0 },
+  });
   const ledger = await t.sql`select variant_id, kind, on_hand_delta, reserved_delta from inventory_ledger
     where order_id = ${orderId} order by created_at, id`;
   const entriesOf = (variantId: string) =>
@@ -202,7 +209,12 @@ describe("checkout journey", () => {
     const cart = await readyForCheckout(me, merged.body.id, store);
 
     const key = crypto.randomUUID();
-    const body = { cartId: cart.id, shippingAddress: ADDRESS, shippingMethodId: store.methodId, expectedTotal: 7531 };
+    const body = {
+      cartId: cart.id,
+      shippingAddress: ADDRESS,
+      shippingMethodId: store.methodId,
+      expectedTotal: cart.totals.total,
+    };
     const placed = await me.post("/api/v1/checkout", body, { headers: { "idempotency-key": key } });
     expect(placed.status).toBe(201);
     const { order } = placed.body;
@@ -211,6 +223,10 @@ describe("checkout journey", () => {
     // A storefront that lost the answer asks again with the same key: the same order, nothing reserved twice.
     const replay = await me.post("/api/v1/checkout", body, { headers: { "idempotency-key": key } });
     expect(replay.body.order.id).toBe(order.id);
+    expect(await levelsOf(t, store)).toEqual({
+      apron: { variant_id: store.apron, on_hand: 10, reserved: 2 },
+      spoon: { variant_id: store.spoon, on_hand: 20, reserved: 3 },
+    });
     await t.runJobs();
     expect(mailsAbout(order.number, email)).toEqual([mail(email, `Order ${order.number} confirmed`)]);
 
