@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { workerDeps } from "../src/deps";
+import { releaseDeadWorkers } from "../src/jobs/dead-workers";
 import { enqueue } from "../src/jobs/enqueue";
 import { startWorker } from "../src/jobs/runner";
 import { purgeIdempotencyKeys, purgeIdempotencyKeysJob } from "../src/jobs/tasks/purge-idempotency-keys";
@@ -96,5 +98,32 @@ describe("purge-expired-sessions", () => {
     expect(sessions).toHaveLength(1);
     const tokens = await t.sql`select token_hash from email_tokens where user_id = ${u.id}`;
     expect(tokens.map((r) => r.token_hash)).toEqual(["fresh-hash"]);
+  });
+});
+
+describe("jobs of a worker that died", () => {
+  test("are released when no connection names their pool any more; a live pool's stay locked", async () => {
+    const pool = new pg.Pool({ connectionString: t.databaseUrl, max: 2 });
+    const alive = new pg.Client({ connectionString: t.databaseUrl, application_name: "cw-worker:pool-alive" });
+    await alive.connect();
+    try {
+      await inTransaction(system, async (tx) => {
+        await enqueue(tx, purgeIdempotencyKeysJob, {}, { jobKey: "dead-one" });
+        await enqueue(tx, purgeIdempotencyKeysJob, {}, { jobKey: "live-one" });
+      });
+      await t.sql`update graphile_worker._private_jobs set locked_by = case key when 'dead-one' then 'pool-dead' else 'pool-alive' end,
+        locked_at = now() - interval '1 minute' where key in ('dead-one', 'live-one')`;
+      expect(await releaseDeadWorkers(pool)).toBe(1);
+      const locks =
+        await t.sql`select key, locked_by from graphile_worker._private_jobs where key in ('dead-one', 'live-one') order by key`;
+      expect([...locks]).toEqual([
+        { key: "dead-one", locked_by: null },
+        { key: "live-one", locked_by: "pool-alive" },
+      ]);
+      expect(await releaseDeadWorkers(pool)).toBe(0);
+    } finally {
+      await alive.end();
+      await pool.end();
+    }
   });
 });
