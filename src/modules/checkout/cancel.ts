@@ -46,17 +46,28 @@ export async function cancelOrder(ctx: Ctx, raw: z.input<typeof CancelOrderInput
  * when unpaid, restocked when paid), its promotion uses return to their limits, an
  * unpaid order's provider payment is cancelled and a paid one refunded (both after the
  * commit), and the cancellation mail is queued. Throws 409 from the state machine
- * when the order cannot be cancelled.
+ * when the order cannot be cancelled, and when some of it was sent already.
  */
 export async function cancelInTx(tx: TxCtx, order: OrderRow, reason: string): Promise<void> {
   ordersModule.assertCanBecome(order.status, "cancelled");
   const lines = await tx.db
-    .select({ variantId: orderLines.variantId, quantity: orderLines.quantity })
+    .select({ variantId: orderLines.variantId, quantity: orderLines.quantity, sent: orderLines.fulfilledQuantity })
     .from(orderLines)
     .where(eq(orderLines.orderId, order.id))
     .orderBy(asc(orderLines.position));
+  // A paid order stays `paid` while only some of it is sent. Those units are with the customer:
+  // putting them back on the shelf would offer units the store no longer has. It is refunded instead.
+  if (lines.some((l) => l.sent > 0)) {
+    throw new AppError("CONFLICT", "Part of this order has been sent: refund it instead", {
+      orderStatus: order.status,
+    });
+  }
   const unpaid = order.status === "pending_payment";
-  const movement = { orderId: order.id, lines, reason: `order cancelled: ${reason}`.slice(0, 200) };
+  const movement = {
+    orderId: order.id,
+    lines: lines.map(({ variantId, quantity }) => ({ variantId, quantity })),
+    reason: `order cancelled: ${reason}`.slice(0, 200),
+  };
   if (unpaid) await catalog.releaseInTx(tx, movement);
   else await catalog.restockInTx(tx, movement);
   for (const used of order.promotions) {

@@ -77,7 +77,8 @@ export async function settleRefundInTx(tx: TxCtx, order: OrderRow, refund: Refun
 
 /**
  * Money given back, on the locked order: its refunded amount and items, the units back on the
- * shelf when asked, its status (a cancelled order stays cancelled), an event and a mail.
+ * shelf when asked (unless the order was cancelled meanwhile), its status (a cancelled order
+ * stays cancelled), an event and a mail.
  */
 export async function bookRefundInTx(
   tx: TxCtx,
@@ -95,7 +96,11 @@ export async function bookRefundInTx(
       .set({ refundedQuantity: sql`${orderLines.refundedQuantity} + ${line.quantity}` })
       .where(eq(orderLines.id, line.orderLineId));
   }
-  if (refund.restock && refund.lines.length > 0) await restockInTx(tx, order.id, refund.lines);
+  // A cancellation put every unit back already: a refund booked after it (pending at the provider
+  // then) restocking its items too would count them twice.
+  if (refund.restock && refund.lines.length > 0 && order.status !== "cancelled") {
+    await restockInTx(tx, order.id, refund.lines);
+  }
   const data = { refundId: refund.id, amount: refund.amount };
   if (order.status !== "cancelled") {
     const to = order.refundedAmount >= order.paidAmount ? "refunded" : "partially_refunded";
