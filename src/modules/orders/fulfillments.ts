@@ -91,14 +91,20 @@ export async function markOrderDelivered(ctx: Ctx, raw: z.input<typeof OrderIdIn
 async function assertDeliverable(tx: TxCtx, orderId: string): Promise<void> {
   const lines = await linesOf(tx, orderId);
   if (lines.some((l) => unsent(l) > 0)) {
-    throw new AppError("CONFLICT", "Some units of this order are not sent yet", { status: "partially_refunded" });
+    throw new AppError("CONFLICT", "Some units of this order are not sent yet", { orderStatus: "partially_refunded" });
+  }
+  // Every unit refunded, none sent: there is no parcel to arrive.
+  if (!lines.some((l) => l.fulfilledQuantity > 0)) {
+    throw new AppError("CONFLICT", "Nothing of this order was sent", { orderStatus: "partially_refunded" });
   }
   const [before] = await tx.db
     .select({ id: orderEvents.id })
     .from(orderEvents)
     .where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.toStatus, "delivered")))
     .limit(1);
-  if (before) throw new AppError("CONFLICT", "This order was delivered already", { status: "partially_refunded" });
+  if (before) {
+    throw new AppError("CONFLICT", "This order was delivered already", { orderStatus: "partially_refunded" });
+  }
 }
 
 const linesOf = (tx: TxCtx, orderId: string): Promise<LineState[]> =>

@@ -257,7 +257,8 @@ function fulfil(o: OrderState, parcel: { line: number; quantity: number } | null
 
 function markDelivered(o: OrderState): Expected {
   if (o.status === "partially_refunded") {
-    if (o.delivered || o.lines.some((l) => unsent(l) > 0)) return conflict;
+    // Delivered once, with everything not refunded sent, and something sent at all.
+    if (o.delivered || o.lines.some((l) => unsent(l) > 0) || !o.lines.some((l) => l.fulfilled > 0)) return conflict;
   } else if (!TRANSITIONS[o.status].includes("delivered")) return conflict;
   move(o, "delivered");
   o.delivered = true;
