@@ -78,8 +78,9 @@ export async function cancelInTx(tx: TxCtx, order: OrderRow, reason: string): Pr
     set: { cancelledAt: sql`now()`, expiresAt: null },
   });
   if (unpaid) await payments.cancelPaymentInTx(tx, order.id);
-  // Cancelled with money in: all of it goes back (the refund sees a cancelled order holding a payment).
-  if (order.paidAmount > order.refundedAmount) {
+  // Cancelled with money in: all of it goes back (the refund sees a cancelled order holding a payment),
+  // less what refunds under way hold already.
+  if ((await payments.refundableInTx(tx, order)) > 0) {
     await payments.startRefundInTx(tx, { orderId: order.id, reason: `order cancelled: ${reason}`.slice(0, 200) });
   }
   await ordersModule.enqueueOrderEmailInTx(tx, { orderId: order.id, kind: "cancelled" });

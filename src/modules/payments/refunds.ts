@@ -64,6 +64,15 @@ export async function refundOrder(ctx: Ctx, raw: unknown): Promise<AdminOrder> {
   return ordersService.readAdminOrder(ctx, id);
 }
 
+/** What is left to give back of an order: paid, less refunded, less what refunds under way hold. */
+export async function refundableInTx(
+  tx: TxCtx,
+  order: { id: string; paidAmount: number; refundedAmount: number },
+): Promise<number> {
+  const held = await heldByPendingRefunds(tx, order.id);
+  return order.paidAmount - order.refundedAmount - held.amount;
+}
+
 async function heldByPendingRefunds(tx: TxCtx, orderId: string): Promise<Held> {
   const pending = await tx.db
     .select({ amount: refunds.amount, lines: refunds.lines })

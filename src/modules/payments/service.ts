@@ -7,6 +7,6 @@ export { ensurePayment, payOrder } from "./ensure-payment";
 export { cancelPaymentJob, executeRefundJob } from "./jobs";
 export { markOrderPaid, type PaymentSucceeded, recordPaymentSucceededInTx } from "./record-payment";
 export { executeRefund } from "./refund-execution";
-export { refundOrder, type StartRefund, startRefundInTx } from "./refunds";
+export { refundableInTx, refundOrder, type StartRefund, startRefundInTx } from "./refunds";
 export { CheckoutPayment } from "./schemas";
 export { receiveStripeWebhook } from "./stripe-webhook";
