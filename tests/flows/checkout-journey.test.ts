@@ -1,5 +1,4 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { SMTPServer } from "smtp-server";
+import { describe, expect, test } from "bun:test";
 import { deliver, useStripeStandIn } from "../../src/modules/payments/tests/fixtures";
 import * as tax from "../../src/modules/tax/service";
 import { addToCart, type CartHandle, customerCart, guestCart } from "../factories/carts";
@@ -7,37 +6,14 @@ import { ADDRESS, flatShipping } from "../factories/checkout";
 import { makeProduct } from "../factories/products";
 import { makePromotion } from "../factories/promotions";
 import { type RestClient, type TestApp, useTestApp } from "../harness";
-import { freePort } from "../services";
+import { useSmtpServer } from "../smtp-server";
 
 // A shopper's whole way through the store (issue 16, "Done when", first bullet): a guest cart, signing in,
 // the cart merged, a code, shipping and tax, checkout, payment (manual, then Stripe through its stand-in),
 // the paid order read on both transports, and the mails as a real SMTP server received them.
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
 // A real SMTP server in this process: both apps send through nodemailer's SMTP transport (SMTP_URL) to it.
-const received: Received[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  logger: false,
-  onData(stream, session, done) {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => {
-      received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
-      done();
-    });
-  },
-});
-const smtpPort = await freePort();
-await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
-
-const mailEnv = { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: "Cartwright <orders@shop.test>" };
+const { received, env: mailEnv } = await useSmtpServer();
 const stripe = useStripeStandIn();
 const manualApp = await useTestApp({ env: mailEnv });
 const stripeApp = await useTestApp({ env: { ...mailEnv, ...stripe.env() } });

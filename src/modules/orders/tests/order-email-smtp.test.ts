@@ -1,44 +1,14 @@
-import { afterAll, expect, test } from "bun:test";
-import { SMTPServer } from "smtp-server";
+import { expect, test } from "bun:test";
 import { insertOrder } from "../../../../tests/factories/placed-orders";
 import { makeProduct } from "../../../../tests/factories/products";
 import { useTestApp } from "../../../../tests/harness";
-import { freePort } from "../../../../tests/services";
+import { type ReceivedMail, useSmtpServer } from "../../../../tests/smtp-server";
 import { inTransaction } from "../../../lib/transaction";
 import * as orders from "../service";
 
-interface Received {
-  mailFrom: string;
-  rcptTo: string[];
-  raw: string;
-}
-
 // A real SMTP server in this process: the order email goes through nodemailer's SMTP transport (SMTP_URL) to it.
-const received: Received[] = [];
-const server = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  logger: false,
-  onData(stream, session, done) {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => {
-      received.push({
-        mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-        rcptTo: session.envelope.rcptTo.map((r) => r.address),
-        raw: Buffer.concat(chunks).toString("utf8"),
-      });
-      done();
-    });
-  },
-});
-const port = await freePort();
-await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-
-const t = await useTestApp({
-  env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: "Cartwright <orders@shop.test>" },
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const { received, env } = await useSmtpServer();
+const t = await useTestApp({ env });
 
 /** The text part of a MIME message, quoted-printable decoded as UTF-8. */
 function textPart(raw: string): string {
@@ -63,9 +33,9 @@ test("the order confirmation arrives through a real SMTP server: subject, number
   await t.runJobs();
 
   expect(received).toHaveLength(1);
-  const [mail] = received as [Received];
+  const [mail] = received as [ReceivedMail];
   expect(mail.mailFrom).toBe("orders@shop.test");
-  expect(mail.rcptTo).toEqual(["grace@example.test"]);
+  expect(mail.to).toEqual(["grace@example.test"]);
   expect(mail.raw).toContain(`Subject: Order ${order.number} confirmed`);
   expect(mail.raw).toContain("Content-Type: multipart/alternative");
   const text = textPart(mail.raw);
