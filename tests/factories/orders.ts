@@ -34,6 +34,52 @@ export interface PlacedLine {
   quantity: number;
   /** Default: the variant's price. */
   unitPrice?: number;
+  /** Units already sent (default 0). */
+  fulfilled?: number;
+  /** Units already refunded (default 0). */
+  refunded?: number;
+}
+
+/**
+ * Order lines as checkout snapshots them, from real variants (their product title, variant title,
+ * SKU, options and price, or `unitPrice`), with no discount or tax: the rows to insert for `orderId`.
+ */
+export async function snapshotLines(t: TestApp, orderId: string, input: readonly PlacedLine[]) {
+  const found = await t.deps.database.db
+    .select({ variant: variants, productTitle: products.title })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(
+      inArray(
+        variants.id,
+        input.map((l) => l.variantId),
+      ),
+    );
+  return input.map((line, position) => {
+    const row = found.find((f) => f.variant.id === line.variantId);
+    if (!row) throw new Error(`no variant ${line.variantId}`);
+    const unitPrice = line.unitPrice ?? row.variant.price;
+    const subtotal = unitPrice * line.quantity;
+    return {
+      id: newId(),
+      orderId,
+      position,
+      variantId: row.variant.id,
+      productId: row.variant.productId,
+      title: row.productTitle,
+      variantTitle: row.variant.title,
+      sku: row.variant.sku,
+      options: row.variant.options,
+      unitPrice,
+      quantity: line.quantity,
+      subtotal,
+      discount: 0,
+      tax: 0,
+      total: subtotal,
+      fulfilledQuantity: line.fulfilled ?? 0,
+      refundedQuantity: line.refunded ?? 0,
+    };
+  });
 }
 
 export interface PlacedOrder {
@@ -57,45 +103,7 @@ export async function placedOrder(
 ): Promise<PlacedOrder> {
   const id = newId();
   const token = input.customerId ? null : randomToken();
-  const found = await t.deps.database.db
-    .select({
-      id: variants.id,
-      productId: variants.productId,
-      sku: variants.sku,
-      title: variants.title,
-      price: variants.price,
-      product: products.title,
-    })
-    .from(variants)
-    .innerJoin(products, eq(products.id, variants.productId))
-    .where(
-      inArray(
-        variants.id,
-        input.lines.map((l) => l.variantId),
-      ),
-    );
-  const lines = input.lines.map((l, position) => {
-    const v = found.find((f) => f.id === l.variantId);
-    if (!v) throw new Error(`no variant ${l.variantId}`);
-    const unitPrice = l.unitPrice ?? v.price;
-    const subtotal = unitPrice * l.quantity;
-    return {
-      id: newId(),
-      orderId: id,
-      position,
-      variantId: v.id,
-      productId: v.productId,
-      title: v.product,
-      variantTitle: v.title,
-      sku: v.sku,
-      unitPrice,
-      quantity: l.quantity,
-      subtotal,
-      discount: 0,
-      tax: 0,
-      total: subtotal,
-    };
-  });
+  const lines = await snapshotLines(t, id, input.lines);
   const total = lines.reduce((sum, l) => sum + l.total, 0);
   const ctx = t.ctx({ kind: "system", name: "test-checkout" });
   const [row] = await inTransaction(ctx, async (tx) => {

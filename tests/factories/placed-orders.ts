@@ -1,17 +1,10 @@
-import { eq, inArray } from "drizzle-orm";
-import { type OrderStatus, orderLines, orders, products, variants } from "../../src/db/schema";
+import { type OrderStatus, orderLines, orders } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
 import { orderNumber } from "../../src/modules/orders/service";
 import type { TestApp } from "../harness";
+import { type PlacedLine, snapshotLines } from "./orders";
 
-export interface PlacedLineFixture {
-  variantId: string;
-  quantity: number;
-  /** Units already sent (default 0). */
-  fulfilled?: number;
-  /** Units already refunded (default 0). */
-  refunded?: number;
-}
+export type PlacedLineFixture = PlacedLine;
 
 export interface PlacedOrderFixture {
   lines: PlacedLineFixture[];
@@ -56,44 +49,12 @@ let made = 0;
  */
 export async function insertOrder(t: TestApp, fixture: PlacedOrderFixture): Promise<PlacedOrder> {
   const db = t.deps.database.db;
-  const found = await db
-    .select({ variant: variants, productTitle: products.title })
-    .from(variants)
-    .innerJoin(products, eq(products.id, variants.productId))
-    .where(
-      inArray(
-        variants.id,
-        fixture.lines.map((l) => l.variantId),
-      ),
-    );
-  const lines = fixture.lines.map((line, position) => {
-    const row = found.find((f) => f.variant.id === line.variantId);
-    if (!row) throw new Error(`insertOrder: no variant ${line.variantId}`);
-    const subtotal = row.variant.price * line.quantity;
-    return {
-      id: newId(),
-      position,
-      variantId: row.variant.id,
-      productId: row.variant.productId,
-      title: row.productTitle,
-      variantTitle: row.variant.title,
-      sku: row.variant.sku,
-      options: row.variant.options,
-      unitPrice: row.variant.price,
-      quantity: line.quantity,
-      subtotal,
-      discount: 0,
-      tax: 0,
-      total: subtotal,
-      fulfilledQuantity: line.fulfilled ?? 0,
-      refundedQuantity: line.refunded ?? 0,
-    };
-  });
+  const id = newId();
+  const lines = await snapshotLines(t, id, fixture.lines);
   const status = fixture.status ?? "pending_payment";
   const shipping = fixture.shipping ?? 0;
   const total = lines.reduce((sum, l) => sum + l.total, 0) + shipping;
   const paid = UNPAID.includes(status) ? 0 : total;
-  const id = newId();
   const email = fixture.email ?? `buyer-${++made}-${Math.random().toString(36).slice(2, 8)}@example.test`;
   const createdAt = fixture.createdAt ?? new Date();
   const [order] = await db
@@ -122,7 +83,7 @@ export async function insertOrder(t: TestApp, fixture: PlacedOrderFixture): Prom
     })
     .returning({ number: orders.number });
   if (!order) throw new Error("insertOrder: no row");
-  await db.insert(orderLines).values(lines.map((l) => ({ ...l, orderId: id })));
+  await db.insert(orderLines).values(lines);
   return {
     id,
     number: orderNumber(order.number),
