@@ -142,6 +142,26 @@ describe("inTransaction savepoints", () => {
     await expect(failing).rejects.toThrow("outer failure");
     expect(await notes()).toEqual([]);
   });
+
+  test("join runs in the caller's transaction, no savepoint: its writes stand or fall with it", async () => {
+    const failing = inTransaction(system, async (tx) => {
+      const joined = await inTransaction(
+        tx,
+        async (inner) => {
+          await note(inner, "joined");
+          return inner;
+        },
+        { join: true },
+      );
+      expect(joined).toBe(tx);
+      // Without a savepoint of its own, a failure inside is the whole transaction's: nothing after it runs.
+      await expect(inTransaction(tx, () => tx.db.execute(sql`select 1/0`), { join: true })).rejects.toThrow();
+      await expect((async () => note(tx, "after the failure"))()).rejects.toThrow();
+      throw new Error("outer failure");
+    });
+    await expect(failing).rejects.toThrow("outer failure");
+    expect(await notes()).toEqual([]);
+  });
 });
 
 describe("afterCommit", () => {

@@ -12,6 +12,11 @@ export type Isolation = "read committed" | "repeatable read" | "serializable";
 export interface TransactionOptions {
   /** Postgres fixes it at BEGIN: only the outermost call sets it, and a nested call may not ask for more. */
   isolation?: Isolation;
+  /**
+   * Inside a transaction already: run in it, not in a savepoint, for work whose failure fails
+   * the caller's transaction anyway (checkout under its idempotency record): two round trips less.
+   */
+  join?: boolean;
 }
 
 /** One transaction level (the transaction or a savepoint): what it runs once everything commits. */
@@ -60,7 +65,7 @@ export async function inTransaction<T>(
   fn: (tx: TxCtx) => Promise<T>,
   opts: TransactionOptions = {},
 ): Promise<T> {
-  if (isTx(ctx)) return inSavepoint(ctx, fn, opts);
+  if (isTx(ctx)) return opts.join ? fn(ctx) : inSavepoint(ctx, fn, opts);
   const isolation = opts.isolation ?? "read committed";
   for (let attempt = 0; ; attempt++) {
     // A fresh level per attempt: a failed attempt's callbacks are dropped with it.

@@ -34,7 +34,8 @@ export interface Placed {
 export async function placeOrder(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>): Promise<Placed> {
   requireShopper(ctx.actor);
   const input = PlaceOrderInput.parse(raw);
-  return inTransaction(ctx, (tx) => placeInTx(tx, input));
+  // Joined, not a savepoint, under an idempotency record: a failed checkout fails that record's transaction too.
+  return inTransaction(ctx, (tx) => placeInTx(tx, input), { join: true });
 }
 
 async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
