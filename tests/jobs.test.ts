@@ -75,6 +75,7 @@ describe("purge-idempotency-keys", () => {
       "low-stock-alert",
       "purge-expired-sessions",
       "purge-idempotency-keys",
+      "purge-lapsed-carts",
       "send-account-email",
       "send-order-email",
       "sync-search-index",

@@ -1,5 +1,6 @@
 import { defineModule } from "../../lib/module";
 import * as op from "./operations";
+import { purgeLapsedCartsTask } from "./tasks/purge-lapsed-carts";
 
 /** Carts: a guest's (held by its token) or a customer's, priced afresh on every read. */
 export default defineModule({
@@ -26,4 +27,5 @@ export default defineModule({
       shippingMethods: op.shippingMethods,
     },
   },
+  tasks: [purgeLapsedCartsTask],
 });

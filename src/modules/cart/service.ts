@@ -26,6 +26,7 @@ export { lockCart, readCartRows } from "./cart-rows";
 export { applyCoupon, removeCoupon } from "./coupons";
 export { addItem, clearCart, removeItem, updateItem } from "./lines";
 export { mergeCart } from "./merge";
+export { purgeLapsedCarts } from "./purge";
 export { priceQuote, quoteCart };
 
 /**
