@@ -63,10 +63,12 @@ export async function cancelInTx(tx: TxCtx, order: OrderRow, reason: string): Pr
     });
   }
   const unpaid = order.status === "pending_payment";
+  // The ledger's and the refund's reason, within the ledger's 200 characters.
+  const why = `order cancelled: ${reason}`.slice(0, 200);
   const movement = {
     orderId: order.id,
     lines: lines.map(({ variantId, quantity }) => ({ variantId, quantity })),
-    reason: `order cancelled: ${reason}`.slice(0, 200),
+    reason: why,
   };
   if (unpaid) await catalog.releaseInTx(tx, movement);
   else await catalog.restockInTx(tx, movement);
@@ -81,7 +83,7 @@ export async function cancelInTx(tx: TxCtx, order: OrderRow, reason: string): Pr
   // Cancelled with money in: all of it goes back (the refund sees a cancelled order holding a payment),
   // less what refunds under way hold already.
   if ((await payments.refundableInTx(tx, order)) > 0) {
-    await payments.startRefundInTx(tx, { orderId: order.id, reason: `order cancelled: ${reason}`.slice(0, 200) });
+    await payments.startRefundInTx(tx, { orderId: order.id, reason: why });
   }
   await ordersModule.enqueueOrderEmailInTx(tx, { orderId: order.id, kind: "cancelled" });
 }

@@ -122,7 +122,7 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
     reason: `order ${ordersModule.orderNumber(row.number)}`,
   });
   // Limits count redemptions (domain.md "Promotions"): every promotion the order carries, once.
-  for (const applied of priced.promotions.filter((p) => p.amount > 0 || p.code !== null)) {
+  for (const applied of row.promotions) {
     await promotions.redeemInTx(tx, { promotionId: applied.promotionId, userId: customerId, orderId });
   }
   await tx.db.update(carts).set({ status: "converted", updatedAt: sql`now()` }).where(eq(carts.id, cart.id));
@@ -235,6 +235,7 @@ async function insertOrder(tx: TxCtx, head: OrderHead) {
         total: priced.shipping.total,
         tax: priced.shipping.tax,
       },
+      // The promotions the order carries (and redeems): those that took something off, and the shopper's code.
       promotions: priced.promotions
         .filter((p) => p.amount > 0 || p.code !== null)
         .map((p) => ({

@@ -3,10 +3,8 @@ import type { z } from "zod";
 import { orders } from "../../db/schema";
 import { requireStaff } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
-import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
 import { ListAdminOrdersInput } from "./admin-schemas";
-import { itemCount } from "./customer-orders";
-import { readAdminOrder, summaryView } from "./order-view";
+import { pageOfOrders, readAdminOrder } from "./order-view";
 import { type AdminOrder, OrderIdInput, type OrderPage } from "./schemas";
 
 /**
@@ -17,17 +15,7 @@ import { type AdminOrder, OrderIdInput, type OrderPage } from "./schemas";
 export async function listAdminOrders(ctx: Ctx, raw: z.input<typeof ListAdminOrdersInput>): Promise<OrderPage> {
   requireStaff(ctx.actor, "orders:read");
   const input = ListAdminOrdersInput.parse(raw);
-  const rows = await ctx.db
-    .select({ order: orders, itemCount, pageKey: pageKey(orders) })
-    .from(orders)
-    .where(and(after(orders, input.cursor), ...filters(input)))
-    .orderBy(...newestFirst(orders))
-    .limit(input.limit + 1);
-  return toPage(
-    rows.map((r) => ({ ...r.order, itemCount: r.itemCount, pageKey: r.pageKey })),
-    input.limit,
-    summaryView,
-  );
+  return pageOfOrders(ctx, and(...filters(input)), input);
 }
 
 function filters(input: ListAdminOrdersInput): (SQL | undefined)[] {

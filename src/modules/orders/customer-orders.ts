@@ -1,36 +1,19 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
-import { orderLines, orders } from "../../db/schema";
+import { orders } from "../../db/schema";
 import { requireUser } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
-import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
 import { hashToken } from "../../lib/tokens";
-import { readOrder, summaryView } from "./order-view";
+import { pageOfOrders, readOrder } from "./order-view";
 import { type MyOrdersQuery, type Order, OrderIdInput, type OrderPage } from "./schemas";
 
 const notFound = () => new AppError("NOT_FOUND", "Order not found");
 
-/**
- * Units over an order's lines, for list rows. Spelled out with an alias: drizzle leaves columns unqualified
- * in a one-table select, so `order_id = id` would compare the line's own id and count nothing.
- */
-export const itemCount = sql<number>`(select coalesce(sum(l.quantity), 0)::int from ${orderLines} l where l.order_id = ${orders}.id)`;
-
 /** The signed-in customer's orders, newest first. */
 export async function listMyOrders(ctx: Ctx, input: z.output<typeof MyOrdersQuery>): Promise<OrderPage> {
   const userId = requireUser(ctx.actor);
-  const rows = await ctx.db
-    .select({ order: orders, itemCount, pageKey: pageKey(orders) })
-    .from(orders)
-    .where(and(eq(orders.customerId, userId), after(orders, input.cursor)))
-    .orderBy(...newestFirst(orders))
-    .limit(input.limit + 1);
-  return toPage(
-    rows.map((r) => ({ ...r.order, itemCount: r.itemCount, pageKey: r.pageKey })),
-    input.limit,
-    summaryView,
-  );
+  return pageOfOrders(ctx, eq(orders.customerId, userId), input);
 }
 
 /** One of the signed-in customer's orders; anyone else's is 404, as if absent. */

@@ -1,14 +1,25 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { fulfillmentLines, fulfillments, orderEvents, orderLines, orders, payments, refunds } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
-import type { AdminOrder, Order, OrderEvent, OrderSummary } from "./schemas";
+import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
+import type { AdminOrder, Order, OrderEvent, OrderPage, OrderSummary } from "./schemas";
 
 type OrderRow = typeof orders.$inferSelect;
 
 export const orderNumber = (n: number): string => `CW-${n}`;
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** What an order and its list row both show first. */
+const headOf = (row: OrderRow) => ({
+  id: row.id,
+  number: orderNumber(row.number),
+  status: row.status,
+  email: row.email,
+  customerId: row.customerId,
+  currency: row.currency,
+});
 
 /** An order as its customer (or the guest with its token) sees it; NOT_FOUND when there is none. */
 export async function readOrder(ctx: Ctx, id: string): Promise<Order> {
@@ -65,12 +76,7 @@ export interface OrderParts {
 /** The order as clients see it, from rows already at hand (checkout answers the rows it just wrote). */
 export function toOrder({ row, lines, payment, parcels, parcelLines, refunds: given }: OrderParts): Order {
   return {
-    id: row.id,
-    number: orderNumber(row.number),
-    status: row.status,
-    email: row.email,
-    customerId: row.customerId,
-    currency: row.currency,
+    ...headOf(row),
     items: lines.map((l) => ({
       id: l.id,
       variantId: l.variantId,
@@ -144,15 +150,38 @@ function eventView(e: typeof orderEvents.$inferSelect): OrderEvent {
   };
 }
 
+/**
+ * Units over an order's lines, for list rows. Spelled out with an alias: drizzle leaves columns unqualified
+ * in a one-table select, so `order_id = id` would compare the line's own id and count nothing.
+ */
+const itemCount = sql<number>`(select coalesce(sum(l.quantity), 0)::int from ${orderLines} l where l.order_id = ${orders}.id)`;
+
+/**
+ * One page of orders matching `where`, newest first, each with its unit count: one row more
+ * than asked says whether another page follows, so no list counts the table.
+ */
+export async function pageOfOrders(
+  ctx: Ctx,
+  where: SQL | undefined,
+  page: { limit: number; cursor?: string },
+): Promise<OrderPage> {
+  const rows = await ctx.db
+    .select({ order: orders, itemCount, pageKey: pageKey(orders) })
+    .from(orders)
+    .where(and(where, after(orders, page.cursor)))
+    .orderBy(...newestFirst(orders))
+    .limit(page.limit + 1);
+  return toPage(
+    rows.map((r) => ({ ...r.order, itemCount: r.itemCount, pageKey: r.pageKey })),
+    page.limit,
+    summaryView,
+  );
+}
+
 /** A list row: the order's own columns and its unit count. */
-export function summaryView(row: OrderRow & { itemCount: number }): OrderSummary {
+function summaryView(row: OrderRow & { itemCount: number }): OrderSummary {
   return {
-    id: row.id,
-    number: orderNumber(row.number),
-    status: row.status,
-    email: row.email,
-    customerId: row.customerId,
-    currency: row.currency,
+    ...headOf(row),
     total: row.total,
     itemCount: Number(row.itemCount),
     createdAt: row.createdAt.toISOString(),
