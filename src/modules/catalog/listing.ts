@@ -29,6 +29,7 @@ export async function productsChangedInTx(
 ): Promise<void> {
   const ids = [...new Set(productIds)];
   if (ids.length === 0) return;
+  await lockProductsInTx(tx, ids);
   const relisted = change.stockOnly ? await restockListingsInTx(tx, ids) : await refreshListingsInTx(tx, ids);
   // A search document holds stock only as `in_stock`, a listing column: a sale that leaves every
   // listing as it was changes nothing there, and queues nothing (the queued job's row is one for
@@ -55,14 +56,20 @@ export async function productsChangedInTx(
 }
 
 /**
- * After stock moved (a sale, a reservation, a restock): of a listing only `in_stock` can
- * change. Answers the ids whose `in_stock` flipped. The products are locked first, in a
- * statement of their own and in id order: the next statement's snapshot is taken after
- * any writer that held them committed, so it counts their stock too.
+ * Locks the products whose listing is recomputed next, in a statement of its own: the next
+ * statement's snapshot is taken after every writer that held them committed, so it reads their
+ * changes too (a lock taken inside the recomputing statement would leave it its older snapshot).
+ * NO KEY UPDATE, in id order: order lines hold KEY SHARE locks on their products (the foreign
+ * key), which FOR UPDATE would wait on, deadlocking checkouts that reserve the same products;
+ * and two writers lock their products in the same order, so they queue.
  */
-async function restockListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> {
+async function lockProductsInTx(tx: TxCtx, ids: string[]): Promise<void> {
   await tx.db.execute(sql`${PREPARED}
     select p.id from products p where p.id = any(${sql.param(ids)}::uuid[]) order by p.id for no key update of p`);
+}
+
+/** After stock moved (a sale, a reservation, a restock): of a listing only `in_stock` can change. Answers the ids whose `in_stock` flipped. */
+async function restockListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> {
   const rows = await tx.db.execute<{ id: string }>(sql`${PREPARED}
     update products p set in_stock = s.in_stock
     from (
@@ -84,11 +91,8 @@ async function restockListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> 
 async function refreshListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> {
   const rows = await tx.db.execute<{ id: string }>(sql`
     with target as (
-      -- NO KEY UPDATE, in id order: order lines hold KEY SHARE locks on their products (the foreign key),
-      -- which FOR UPDATE would wait on, deadlocking checkouts that reserve the same products; and two
-      -- batches lock their products in the same order, so they queue.
+      -- Locked already (lockProductsInTx).
       select p.id, p.category_id from products p where p.id = any(${sql.param(ids)}::uuid[])
-      order by p.id for no key update of p
     ),
     listing as (
       select
