@@ -87,20 +87,22 @@ export async function recordChangesInTx(tx: TxCtx, changes: readonly StockChange
       createdAt: sql`clock_timestamp()`,
     })),
   );
-  await alertOnCrossingsInTx(
-    tx,
-    entries.map((e) => ({
-      ledgerEntryId: e.id,
-      variantId: e.row.variantId,
-      availableAfter: e.row.onHand - e.row.reserved,
-      availableBefore: e.row.onHand - e.onHandDelta - (e.row.reserved - e.reservedDelta),
-      threshold: e.row.lowStockThreshold,
-    })),
-  );
+  const moves = entries.map((e) => ({
+    ledgerEntryId: e.id,
+    variantId: e.row.variantId,
+    productId: e.row.productId,
+    availableAfter: e.row.onHand - e.row.reserved,
+    availableBefore: e.row.onHand - e.onHandDelta - (e.row.reserved - e.reservedDelta),
+    threshold: e.row.lowStockThreshold,
+  }));
+  await alertOnCrossingsInTx(tx, moves);
   await productsChangedInTx(
     tx,
-    changes.map((c) => c.row.productId),
-    { stockOnly: true },
+    moves.map((m) => m.productId),
+    {
+      stockOnly: true,
+      crossedZero: moves.filter((m) => m.availableBefore > 0 !== m.availableAfter > 0).map((m) => m.productId),
+    },
   );
 }
 

@@ -12,6 +12,12 @@ export interface ProductsChange {
    * (a title, status, tag or description change shows on cards and filters).
    */
   stockOnly?: boolean;
+  /**
+   * With `stockOnly`: the products a variant of which went from available to sold out or back.
+   * Only their `in_stock` can have changed (any variant available still is, or none still is),
+   * so only they are locked and recomputed; the others' pages are still invalidated. All, unless given.
+   */
+  crossedZero?: readonly string[];
 }
 
 /**
@@ -29,8 +35,9 @@ export async function productsChangedInTx(
 ): Promise<void> {
   const ids = [...new Set(productIds)];
   if (ids.length === 0) return;
-  await lockProductsInTx(tx, ids);
-  const relisted = change.stockOnly ? await restockListingsInTx(tx, ids) : await refreshListingsInTx(tx, ids);
+  const relisted = change.stockOnly
+    ? await restockListingsInTx(tx, [...new Set(change.crossedZero ?? ids)])
+    : await refreshListingsInTx(tx, ids);
   // A search document holds stock only as `in_stock`, a listing column: a sale that leaves every
   // listing as it was changes nothing there, and queues nothing (the queued job's row is one for
   // every writer, which each checkout would otherwise wait on).
@@ -70,6 +77,8 @@ async function lockProductsInTx(tx: TxCtx, ids: string[]): Promise<void> {
 
 /** After stock moved (a sale, a reservation, a restock): of a listing only `in_stock` can change. Answers the ids whose `in_stock` flipped. */
 async function restockListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  await lockProductsInTx(tx, ids);
   const rows = await tx.db.execute<{ id: string }>(sql`${PREPARED}
     update products p set in_stock = s.in_stock
     from (
@@ -89,6 +98,7 @@ async function restockListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> 
  * deleted since counts as changed, as lists showed it).
  */
 async function refreshListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> {
+  await lockProductsInTx(tx, ids);
   const rows = await tx.db.execute<{ id: string }>(sql`
     with target as (
       -- Locked already (lockProductsInTx).
