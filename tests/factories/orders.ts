@@ -139,3 +139,12 @@ export async function placedOrder(
     lines: lines.map((l) => ({ id: l.id, variantId: l.variantId, quantity: l.quantity, total: l.total })),
   };
 }
+
+/** The order mails queued for the order (send-order-email jobs not yet run), each as its kind, or `kind:refId`. (The jobs view shows no payload.) */
+export async function queuedOrderMails(t: TestApp, orderId: string): Promise<string[]> {
+  const rows = await t.sql<{ mail: string }[]>`
+    select j.payload->>'kind' || coalesce(':' || (j.payload->>'refId'), '') as mail
+    from graphile_worker._private_jobs j join graphile_worker._private_tasks k on k.id = j.task_id
+    where k.identifier = 'send-order-email' and j.payload->>'orderId' = ${orderId}`;
+  return rows.map((r) => r.mail);
+}

@@ -21,6 +21,9 @@ export const sendOrderEmailJob = defineJob("send-order-email", OrderEmailPayload
 export const orderEmailKey = (p: OrderEmailPayload): string =>
   `order:${p.orderId}:${p.kind}${p.refId ? `:${p.refId}` : ""}`;
 
-/** Queues the mail in the transaction of the change it tells about: no change, no mail; no mail lost. */
-export const enqueueOrderEmailInTx = (tx: TxCtx, payload: OrderEmailPayload) =>
-  enqueue(tx, sendOrderEmailJob, payload, { jobKey: orderEmailKey(payload) });
+/**
+ * Queues the mail in the transaction of the change it tells about: no change, no mail; no mail lost.
+ * No job key: each event is queued once, by the transition it tells about, and `email_sends` keeps
+ * a second run from mailing twice (a keyed add_job costs a checkout about twice an unkeyed one).
+ */
+export const enqueueOrderEmailInTx = (tx: TxCtx, payload: OrderEmailPayload) => enqueue(tx, sendOrderEmailJob, payload);

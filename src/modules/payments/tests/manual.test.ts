@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { trpcError } from "../../../../tests/errors";
-import { placedOrder } from "../../../../tests/factories/orders";
+import { placedOrder, queuedOrderMails } from "../../../../tests/factories/orders";
 import { useTestApp } from "../../../../tests/harness";
 import * as payments from "../service";
 import { cancelUnpaid, eventKinds, ledgerKinds, orderRow, paymentRow, stockedVariant, stockOf } from "./fixtures";
@@ -43,9 +43,7 @@ describe("POST /admin/orders/{id}/mark-paid, admin.orders.markPaid", () => {
     expect(res.body.events.map((e: { kind: string }) => e.kind)).toContain("status_changed");
     expect(await stockOf(t, variantId)).toEqual({ onHand: 6, reserved: 0 });
     expect(await ledgerKinds(t, order.id)).toEqual(["reserve", "commit"]);
-    const [job] =
-      await t.sql`select count(*)::int as n from graphile_worker.jobs where key = ${`order:${order.id}:payment_received`}`;
-    expect(job?.n).toBe(1);
+    expect((await queuedOrderMails(t, order.id)).filter((m) => m === "payment_received")).toHaveLength(1);
 
     const again = await staff.rest.post(`/api/v1/admin/orders/${order.id}/mark-paid`);
     expect(again.status).toBe(409);
