@@ -6,6 +6,11 @@
  */
 export interface PaymentProvider {
   readonly name: "manual" | "stripe";
+  /**
+   * Whether a payment is made at an outside service. When not (manual), the row checkout writes in
+   * its transaction is the whole payment, and nothing is called after the commit.
+   */
+  readonly remote: boolean;
   /** Creates the order's payment, or finds the one an earlier call created (keyed by the order id). */
   createPayment(input: CreatePaymentInput): Promise<ProviderPayment>;
   /** The payment as the provider sees it now: webhooks arrive out of order, this is the truth. */

@@ -12,6 +12,7 @@ import { lockCart, priceQuote, quoteCart, readCartRows } from "../cart/service";
 import * as catalog from "../catalog/service";
 import type { Order } from "../orders/schemas";
 import * as ordersModule from "../orders/service";
+import * as payments from "../payments/service";
 import type { PricingResult } from "../pricing/service";
 import type { CouponRefusal } from "../promotions/service";
 import * as promotions from "../promotions/service";
@@ -28,8 +29,8 @@ export interface Placed {
  * re-priced now, every line's stock reserved (all or none, rows locked in variant
  * order so concurrent checkouts queue instead of deadlocking), promotions redeemed
  * within their limits, the order snapshotted, the cart converted, the confirmation
- * mail and the search's stock update queued. No outside service is called here:
- * the payment is made after the commit (./service.ts).
+ * mail and the search's stock update queued, its payment row opened. No outside
+ * service is called here: a remote provider's payment is made after the commit (./service.ts).
  */
 export async function placeOrder(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>): Promise<Placed> {
   requireShopper(ctx.actor);
@@ -88,6 +89,7 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
     methodName: method.name,
     promotionNames: quote.promotionNames,
   });
+  const payment = await payments.openPaymentInTx(tx, row);
   const lines = await tx.db
     .insert(orderLines)
     .values(
@@ -139,7 +141,7 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
   });
   await ordersModule.enqueueOrderEmailInTx(tx, { orderId, kind: "confirmation" });
   // The answer from the rows just written: nothing else hangs off a new order yet.
-  const order = ordersModule.toOrder({ row, lines, payment: null, parcels: [], parcelLines: [], refunds: [] });
+  const order = ordersModule.toOrder({ row, lines, payment, parcels: [], parcelLines: [], refunds: [] });
   return { order, orderToken };
 }
 

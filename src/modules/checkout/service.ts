@@ -25,6 +25,8 @@ export async function placeOrderForAnswer(ctx: Ctx, raw: z.input<typeof PlaceOrd
  * A provider that fails leaves the order pending_payment with its stock, and says `failed`.
  */
 export async function withPayment(ctx: Ctx, placed: CheckoutResult): Promise<CheckoutResult> {
+  // A local provider's payment is the row the checkout wrote (pending); only a free order has more to do.
+  if (!ctx.payments.remote && placed.order.total > 0) return placed;
   const payment = await payments.ensurePayment(ctx, placed.order.id);
   // Paid at once (a total of 0) changed the order itself; otherwise only its payment is new.
   const order =

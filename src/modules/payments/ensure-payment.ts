@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { byKey } from "../../db/client";
 import { orders, payments } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
@@ -24,7 +25,10 @@ type PayableOrder = Pick<
  * the order was placed, and `POST /orders/{id}/payment` tries again.
  */
 export async function ensurePayment(ctx: Ctx, orderId: string): Promise<CheckoutPayment> {
-  const [order] = await ctx.db.select().from(orders).where(eq(orders.id, orderId));
+  const [order] = await ctx.db
+    .select()
+    .from(orders)
+    .where(byKey(eq(orders.id, orderId)));
   if (!order) throw new AppError("NOT_FOUND", "Order not found");
   if (order.total === 0 && order.status === "pending_payment") {
     // Nothing to pay (every cent discounted): no provider takes a payment of zero, so it is paid now.

@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { byKey } from "../../db/client";
 import { type PaymentStatus, payments } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { newId } from "../../lib/ids";
@@ -12,8 +13,29 @@ export type PaymentRow = typeof payments.$inferSelect;
 const OPEN: PaymentStatus[] = ["pending", "failed"];
 
 export async function paymentOf(ctx: Ctx, orderId: string): Promise<PaymentRow | undefined> {
-  const [row] = await ctx.db.select().from(payments).where(eq(payments.orderId, orderId));
+  const [row] = await ctx.db
+    .select()
+    .from(payments)
+    .where(byKey(eq(payments.orderId, orderId)));
   return row;
+}
+
+/** The new order's payment, pending: written in the checkout's transaction, before any provider is called. */
+export async function openPaymentInTx(
+  tx: TxCtx,
+  order: { id: string; paymentProvider: PaymentRow["provider"]; total: number; currency: string },
+): Promise<PaymentRow> {
+  const [row] = await tx.db
+    .insert(payments)
+    .values({
+      id: newId(),
+      orderId: order.id,
+      provider: order.paymentProvider,
+      amount: order.total,
+      currency: order.currency,
+    })
+    .returning();
+  return row as PaymentRow;
 }
 
 /** The paid order's row says succeeded, made now if no payment was ever started (a manual order marked paid). */

@@ -8,6 +8,7 @@ import type { PaymentProvider } from "../../../lib/payments";
  */
 export const manualProvider: PaymentProvider = {
   name: "manual",
+  remote: false,
   async createPayment(input) {
     return {
       ref: null,

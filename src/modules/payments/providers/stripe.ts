@@ -22,6 +22,7 @@ export interface ListedRefund {
 /** Stripe as a payment provider, plus what only Stripe has: signed webhooks and refunds made outside Cartwright. */
 export interface StripeProvider extends PaymentProvider {
   readonly name: "stripe";
+  readonly remote: true;
   /** The event a delivery carries, once its signature matches the raw body; 400 naming the header otherwise. */
   verifyEvent(payload: string, signature: string): Promise<Stripe.Event>;
   /** Every refund of a payment, ours and those made in Stripe's dashboard. */
@@ -39,6 +40,7 @@ export function stripeProvider(settings: StripeSettings): StripeProvider {
   const stripe = new Stripe(settings.secretKey, { ...endpoint(settings.apiUrl), appInfo: { name: "Cartwright" } });
   return {
     name: "stripe",
+    remote: true,
     async createPayment(input) {
       const intent = await stripe.paymentIntents.create(
         {
