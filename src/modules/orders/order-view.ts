@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { byKey } from "../../db/client";
 import { fulfillmentLines, fulfillments, orderEvents, orderLines, orders, payments, refunds } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
@@ -23,7 +24,10 @@ const headOf = (row: OrderRow) => ({
 
 /** An order as its customer (or the guest with its token) sees it; NOT_FOUND when there is none. */
 export async function readOrder(ctx: Ctx, id: string): Promise<Order> {
-  const [row] = await ctx.db.select().from(orders).where(eq(orders.id, id));
+  const [row] = await ctx.db
+    .select()
+    .from(orders)
+    .where(byKey(eq(orders.id, id)));
   if (!row) throw new AppError("NOT_FOUND", "Order not found");
   return orderView(ctx, row);
 }
@@ -43,10 +47,25 @@ export async function readAdminOrder(ctx: Ctx, id: string): Promise<AdminOrder> 
 
 async function orderView(ctx: Ctx, row: OrderRow): Promise<Order> {
   const [lines, [payment], parcels, given] = await Promise.all([
-    ctx.db.select().from(orderLines).where(eq(orderLines.orderId, row.id)).orderBy(asc(orderLines.position)),
-    ctx.db.select().from(payments).where(eq(payments.orderId, row.id)),
-    ctx.db.select().from(fulfillments).where(eq(fulfillments.orderId, row.id)).orderBy(asc(fulfillments.createdAt)),
-    ctx.db.select().from(refunds).where(eq(refunds.orderId, row.id)).orderBy(asc(refunds.createdAt)),
+    ctx.db
+      .select()
+      .from(orderLines)
+      .where(byKey(eq(orderLines.orderId, row.id)))
+      .orderBy(asc(orderLines.position)),
+    ctx.db
+      .select()
+      .from(payments)
+      .where(byKey(eq(payments.orderId, row.id))),
+    ctx.db
+      .select()
+      .from(fulfillments)
+      .where(byKey(eq(fulfillments.orderId, row.id)))
+      .orderBy(asc(fulfillments.createdAt)),
+    ctx.db
+      .select()
+      .from(refunds)
+      .where(byKey(eq(refunds.orderId, row.id)))
+      .orderBy(asc(refunds.createdAt)),
   ]);
   const parcelLines =
     parcels.length === 0

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { byKey } from "../../db/client";
 import { type OrderStatus, orderEvents, orders } from "../../db/schema";
 import { actorKey } from "../../lib/context";
 import { AppError } from "../../lib/errors";
@@ -25,7 +26,11 @@ export const canBecome = (from: OrderStatus, to: OrderStatus): boolean => TRANSI
 
 /** The order's row, locked until the transaction ends: every change to an order takes it first, so changes queue. */
 export async function lockOrder(tx: TxCtx, id: string): Promise<typeof orders.$inferSelect> {
-  const [row] = await tx.db.select().from(orders).where(eq(orders.id, id)).for("update");
+  const [row] = await tx.db
+    .select()
+    .from(orders)
+    .where(byKey(eq(orders.id, id)))
+    .for("update");
   if (!row) throw new AppError("NOT_FOUND", "Order not found");
   return row;
 }
