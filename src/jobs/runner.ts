@@ -59,6 +59,7 @@ export async function startWorker(deps: WorkerDeps, concurrency: number): Promis
     noHandleSignals: true,
     logger: workerLogger(deps.log),
     events,
+    preset: { worker: { localQueue: { size: concurrency * 2 }, completeJobBatchDelay: 10 } },
   });
   const unwatch = poolId ? await watchWorkerLocks(deps.databaseUrl, pool, poolId, deps.log) : async () => {};
   runner.promise.catch((err: Error) => {
