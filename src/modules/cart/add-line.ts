@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { PREPARED } from "../../db/client";
+import { statement } from "../../db/statement";
 import type { Ctx } from "../../lib/context";
 import { AppError, fieldError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { type CartRows, cartChanged, headColumns, heldBy, lineRows, notFound } from "./cart-rows";
+import { type CartRows, cartChanged, headColumns, heldBy, holder, lineRows, notFound } from "./cart-rows";
 import { MAX_LINES, MAX_QUANTITY } from "./schemas";
 import { outOfStock, variantNotFound } from "./variants";
 
@@ -47,23 +48,35 @@ export async function addLine(
   ctx: Ctx,
   input: { cartId: string; variantId: string; quantity: number },
 ): Promise<CartRows | null> {
-  const { cartId, variantId, quantity } = input;
-  const [row] = await ctx.db.execute<Outcome & Record<string, unknown>>(sql`${PREPARED}
+  const { quantity } = input;
+  const [outcome] = await addStatement(ctx.db, { ...input, lineId: newId(), ...holder(ctx) });
+  if (!outcome?.held) throw notFound();
+  if (outcome.refusal) throw refused(outcome, quantity);
+  if (outcome.cart) await cartChanged(ctx, input.cartId);
+  return outcome.cart;
+}
+
+const addStatement = statement<
+  "cartId" | "variantId" | "quantity" | "lineId" | "userId" | "tokenHash",
+  Outcome & Record<string, unknown>
+>(
+  ["cartId", "variantId", "quantity", "lineId", "userId", "tokenHash"],
+  (p) => sql`${PREPARED}
     with seen as (
       select c.xmin as version, n.lines, n.had is not null as "hasLine", coalesce(n.had, 0) as had,
-        coalesce(n.had, 0) + ${quantity}::int as wanted
+        coalesce(n.had, 0) + ${p.quantity}::int as wanted
       from carts c cross join lateral (
-        select count(*)::int as lines, max(quantity) filter (where variant_id = ${variantId}) as had
+        select count(*)::int as lines, max(quantity) filter (where variant_id = ${p.variantId}) as had
         from cart_lines where cart_id = c.id
       ) n
-      where c.id = ${cartId} and ${heldBy(ctx)}
+      where c.id = ${p.cartId} and ${heldBy(p)}
     ),
     variant as (
       select v.id, v.product_id, v.price, p.title, v.title as variant_title, v.sku,
         greatest(coalesce(il.on_hand - il.reserved, 0), 0) as available
       from variants v join products p on p.id = v.product_id
       left join inventory_levels il on il.variant_id = v.id
-      where v.id = ${variantId} and p.status = 'active'
+      where v.id = ${p.variantId} and p.status = 'active'
     ),
     verdict as (
       select case
@@ -76,12 +89,12 @@ export async function addLine(
     ),
     cart as (
       update carts c set updated_at = now() from seen, verdict
-      where c.id = ${cartId} and c.xmin = seen.version and verdict.refusal is null
+      where c.id = ${p.cartId} and c.xmin = seen.version and verdict.refusal is null
       returning ${headColumns}
     ),
     written as (
       insert into cart_lines as l (id, cart_id, variant_id, product_id, quantity, added_unit_price, title, variant_title, sku)
-      select ${newId()}, cart.id, variant.id, variant.product_id, seen.wanted, variant.price,
+      select ${p.lineId}, cart.id, variant.id, variant.product_id, seen.wanted, variant.price,
         variant.title, variant.variant_title, variant.sku
       from cart, variant, seen
       -- What the shopper saw when adding is the price a later read compares with.
@@ -92,7 +105,7 @@ export async function addLine(
     ),
     -- The cart's lines after the write: the others as read (the lines now, see above) and the one written.
     lines as (
-      select * from cart_lines where cart_id = ${cartId} and variant_id is distinct from ${variantId}
+      select * from cart_lines where cart_id = ${p.cartId} and variant_id is distinct from ${p.variantId}
       union all select * from written
     )
     select seen.version is not null as held, verdict.refusal, variant.id as "variantId", variant.sku,
@@ -102,13 +115,8 @@ export async function addLine(
         from cart left join users u on u.id = cart."customerId"
         where exists (select from written)
       ) after) as cart
-    from (select) one left join seen on true left join verdict on true left join variant on true`);
-  const outcome = row as Outcome;
-  if (!outcome.held) throw notFound();
-  if (outcome.refusal) throw refused(outcome, quantity);
-  if (outcome.cart) await cartChanged(ctx, cartId);
-  return outcome.cart;
-}
+    from (select) one left join seen on true left join verdict on true left join variant on true`,
+);
 
 function refused(outcome: Outcome, quantity: number): AppError {
   switch (outcome.refusal) {

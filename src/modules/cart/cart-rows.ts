@@ -1,6 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import { PREPARED } from "../../db/client";
 import type { CartStatus } from "../../db/schema";
+import { statement, type Values } from "../../db/statement";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { isoText } from "../../lib/sql-iso";
@@ -77,16 +78,21 @@ export function assertHolds(ctx: Ctx, cart: CartHead | undefined): asserts cart 
 /** How long a guest cart lives past its last change. */
 const LIFETIME = sql.raw(`interval '${GUEST_CART_DAYS} days'`);
 
+/** Who asks for a cart, as `heldBy` compares: the signed-in customer, and the guest's cart token hashed. */
+export const holder = (ctx: Ctx): Values<"userId" | "tokenHash"> => ({
+  userId: ctx.actor.kind === "user" ? ctx.actor.userId : null,
+  tokenHash: ctx.cartToken ? hashToken(ctx.cartToken) : null,
+});
+
 /**
  * assertHolds as a condition on the cart `c`, for a write that must not touch a cart the caller
  * does not hold: the rule is the same, checked before the write instead of on rows read.
+ * `who` are the placeholders of the `holder` values.
  */
-export function heldBy(ctx: Ctx): SQL {
-  const userId = ctx.actor.kind === "user" ? ctx.actor.userId : null;
-  const tokenHash = ctx.cartToken ? hashToken(ctx.cartToken) : null;
+export function heldBy(who: Record<"userId" | "tokenHash", Placeholder>): SQL {
   return sql`c.status = 'active' and case
-    when c.customer_id is not null then c.customer_id = ${userId}::uuid
-    else c.token_hash = ${tokenHash}::text and c.updated_at + ${LIFETIME} > now() end`;
+    when c.customer_id is not null then c.customer_id = ${who.userId}::uuid
+    else c.token_hash = ${who.tokenHash}::text and c.updated_at + ${LIFETIME} > now() end`;
 }
 
 /** The CartHead of the cart `c`. */
@@ -105,13 +111,18 @@ export const headColumns = sql`
  * answers 404. The caller's write failing rolls the mark back with it.
  */
 export async function lockCart(ctx: Ctx, cartId: string): Promise<CartHead> {
-  const [cart] = await ctx.db.execute<CartHead & Record<string, unknown>>(sql`${PREPARED}
-    update carts c set updated_at = now() where c.id = ${cartId} and ${heldBy(ctx)}
-    returning ${headColumns}`);
+  const [cart] = await lockStatement(ctx.db, { cartId, ...holder(ctx) });
   if (!cart) throw notFound();
   await cartChanged(ctx, cart.id);
   return cart;
 }
+
+const lockStatement = statement<"cartId" | "userId" | "tokenHash", CartHead & Record<string, unknown>>(
+  ["cartId", "userId", "tokenHash"],
+  (p) => sql`${PREPARED}
+    update carts c set updated_at = now() where c.id = ${p.cartId} and ${heldBy(p)}
+    returning ${headColumns}`,
+);
 
 /**
  * The cart, its lines and what each line's variant, product and stock say now, in
@@ -155,13 +166,18 @@ export const cartChanged = (ctx: Ctx, cartId: string) =>
 const cartTag = (cartId: string) => `cart:${cartId}`;
 
 async function loadCartRows(ctx: Ctx, cartId: string): Promise<CartRows | undefined> {
-  const [cart] = await ctx.db.execute<CartRows & Record<string, unknown>>(sql`${PREPARED}
+  const [cart] = await loadStatement(ctx.db, { cartId });
+  return cart;
+}
+
+const loadStatement = statement<"cartId", CartRows & Record<string, unknown>>(
+  ["cartId"],
+  (p) => sql`${PREPARED}
     select ${headColumns}, coalesce(u.orders_placed, 0) as "ordersPlaced",
       ${lineRows(sql`(select * from cart_lines where cart_id = c.id)`)} as lines
     from carts c left join users u on u.id = c.customer_id
-    where c.id = ${cartId}`);
-  return cart as CartRows | undefined;
-}
+    where c.id = ${p.cartId}`,
+);
 
 /**
  * The LineRows of `lines` (a relation of cart_lines rows) as one JSON array, in the order
