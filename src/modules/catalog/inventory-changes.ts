@@ -53,7 +53,7 @@ export async function updateLevelInTx(
 }
 
 export interface StockChange {
-  row: StockRow;
+  row: Omit<StockRow, "updatedAt">;
   kind: InventoryChangeKind;
   onHandDelta: number;
   reservedDelta: number;

@@ -1,55 +1,44 @@
-import { type SQL, sql } from "drizzle-orm";
-import { type InventoryChangeKind, inventoryLevels } from "../../db/schema";
+import { sql } from "drizzle-orm";
+import { PREPARED } from "../../db/client";
+import type { InventoryChangeKind } from "../../db/schema";
+import { statement } from "../../db/statement";
 import { AppError } from "../../lib/errors";
-import { inTransaction, type TxCtx } from "../../lib/transaction";
-import { recordChangesInTx, refusal, type StockChange, updateLevelInTx } from "./inventory-changes";
+import type { TxCtx } from "../../lib/transaction";
+import { notFound, outOfStock, recordChangesInTx, type StockChange } from "./inventory-changes";
 import { StockMovementInput } from "./inventory-schemas";
 
 // An order's stock (domain.md "Inventory"): checkout reserves, payment commits
 // (on hand and reserved both drop), cancel or expiry releases. For the checkout
 // and orders modules, inside their transactions; the caller has checked access.
 
-const { onHand, reserved } = inventoryLevels;
-
 interface Movement {
   kind: InventoryChangeKind;
   /** The default ledger reason. */
   reason: string;
-  onHandDelta: (q: number) => number;
-  reservedDelta: (q: number) => number;
-  /** The condition the row must meet for `q` units, checked on the locked row. */
-  allowed: (q: number) => SQL;
+  /** What one unit does to on hand and to reserved. */
+  onHand: -1 | 0 | 1;
+  reserved: -1 | 0 | 1;
+  /** Whether a level may move by `q` units, judged on the locked row. */
+  allows(level: Level, q: number): boolean;
+}
+
+interface Level {
+  variantId: string;
+  onHand: number;
+  reserved: number;
 }
 
 const MOVEMENTS = {
   reserve: {
     kind: "reserve",
     reason: "checkout",
-    onHandDelta: () => 0,
-    reservedDelta: (q) => q,
-    allowed: (q) => sql`${onHand} - ${reserved} >= ${q}`,
+    onHand: 0,
+    reserved: 1,
+    allows: (l, q) => l.onHand - l.reserved >= q,
   },
-  release: {
-    kind: "release",
-    reason: "order cancelled",
-    onHandDelta: () => 0,
-    reservedDelta: (q) => -q,
-    allowed: (q) => sql`${reserved} >= ${q}`,
-  },
-  commit: {
-    kind: "commit",
-    reason: "order paid",
-    onHandDelta: (q) => -q,
-    reservedDelta: (q) => -q,
-    allowed: (q) => sql`${reserved} >= ${q}`,
-  },
-  restock: {
-    kind: "restock",
-    reason: "order refunded",
-    onHandDelta: (q) => q,
-    reservedDelta: () => 0,
-    allowed: () => sql`true`,
-  },
+  release: { kind: "release", reason: "order cancelled", onHand: 0, reserved: -1, allows: (l, q) => l.reserved >= q },
+  commit: { kind: "commit", reason: "order paid", onHand: -1, reserved: -1, allows: (l, q) => l.reserved >= q },
+  restock: { kind: "restock", reason: "order refunded", onHand: 1, reserved: 0, allows: () => true },
 } satisfies Record<string, Movement>;
 
 /** Holds the lines' units for an order: all lines or none (OUT_OF_STOCK names the line short of stock). */
@@ -64,35 +53,56 @@ export const commitInTx = (tx: TxCtx, input: StockMovementInput) => moveInTx(tx,
 /** Units of a paid order come back to the shelf (cancelled after payment, refunded with restocking). */
 export const restockInTx = (tx: TxCtx, input: StockMovementInput) => moveInTx(tx, MOVEMENTS.restock, input);
 
-async function moveInTx(outer: TxCtx, movement: Movement, raw: StockMovementInput): Promise<void> {
+/**
+ * Two statements whatever the number of lines, all lines or none: the levels are locked in
+ * variant id order (two checkouts sharing variants queue instead of deadlocking) and judged as
+ * locked, then, only if every line may move, updated together. Held, they cannot change in
+ * between; a refusal has changed nothing, even for a caller that goes on in its transaction.
+ */
+async function moveInTx(tx: TxCtx, movement: Movement, raw: StockMovementInput): Promise<void> {
   const input = StockMovementInput.parse(raw);
   const lines = mergedInOrder(input.lines);
-  // A savepoint: a refused line undoes the lines before it, even if the caller goes on.
-  await inTransaction(outer, async (tx) => {
-    const changes: StockChange[] = [];
-    for (const line of lines) {
-      const row = await updateLevelInTx(
-        tx,
-        line.variantId,
-        {
-          onHand: sql`${onHand} + ${movement.onHandDelta(line.quantity)}`,
-          reserved: sql`${reserved} + ${movement.reservedDelta(line.quantity)}`,
-        },
-        movement.allowed(line.quantity),
-      );
-      if (!row) throw await refused(tx, movement, line);
-      changes.push({
-        row,
-        kind: movement.kind,
-        onHandDelta: movement.onHandDelta(line.quantity),
-        reservedDelta: movement.reservedDelta(line.quantity),
-        reason: input.reason ?? movement.reason,
-        orderId: input.orderId,
-      });
-    }
-    await recordChangesInTx(tx, changes);
-  });
+  const variantIds = lines.map((l) => l.variantId);
+  const levels = new Map((await lockLevels(tx.db, { variantIds })).map((l) => [l.variantId, l]));
+  for (const line of lines) {
+    const level = levels.get(line.variantId);
+    if (!level || !movement.allows(level, line.quantity)) throw refused(movement, line, level);
+  }
+  const onHandDeltas = lines.map((l) => movement.onHand * l.quantity);
+  const reservedDeltas = lines.map((l) => movement.reserved * l.quantity);
+  const rows = await moveLevels(tx.db, { variantIds, onHandDeltas, reservedDeltas });
+  const byVariant = new Map(rows.map((r) => [r.variantId, r]));
+  const changes: StockChange[] = lines.map((line, i) => ({
+    row: byVariant.get(line.variantId) as StockChange["row"],
+    kind: movement.kind,
+    onHandDelta: onHandDeltas[i] ?? 0,
+    reservedDelta: reservedDeltas[i] ?? 0,
+    reason: input.reason ?? movement.reason,
+    orderId: input.orderId,
+  }));
+  await recordChangesInTx(tx, changes);
 }
+
+const lockLevels = statement<"variantIds", Level & Record<string, unknown>>(
+  ["variantIds"],
+  (p) => sql`${PREPARED}
+    select variant_id as "variantId", on_hand as "onHand", reserved from inventory_levels
+    where variant_id = any(${p.variantIds}::uuid[]) order by variant_id for update`,
+);
+
+const moveLevels = statement<
+  "variantIds" | "onHandDeltas" | "reservedDeltas",
+  StockChange["row"] & Record<string, unknown>
+>(
+  ["variantIds", "onHandDeltas", "reservedDeltas"],
+  (p) => sql`${PREPARED}
+    update inventory_levels l
+    set on_hand = l.on_hand + d.on_hand, reserved = l.reserved + d.reserved, updated_at = now()
+    from unnest(${p.variantIds}::uuid[], ${p.onHandDeltas}::int[], ${p.reservedDeltas}::int[]) as d(variant_id, on_hand, reserved)
+    where l.variant_id = d.variant_id
+    returning l.variant_id as "variantId", (select v.product_id from variants v where v.id = l.variant_id) as "productId",
+      l.on_hand as "onHand", l.reserved, l.low_stock_threshold as "lowStockThreshold"`,
+);
 
 /**
  * One line per variant, in variant id order: every transaction takes its row
@@ -109,10 +119,10 @@ function mergedInOrder(lines: readonly { variantId: string; quantity: number }[]
   return [...merged.values()].sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0));
 }
 
-async function refused(tx: TxCtx, movement: Movement, line: { variantId: string; index: number }): Promise<AppError> {
+function refused(movement: Movement, line: { variantId: string; index: number }, level: Level | undefined): AppError {
   const field = `lines.${line.index}.quantity`;
-  const why = await refusal(tx, line.variantId, field);
-  if (movement.kind === "reserve" || why.code === "NOT_FOUND") return why;
+  if (!level) return notFound();
+  if (movement.kind === "reserve") return outOfStock(level, field);
   // Releasing or committing more than the order holds: the caller's books disagree with the ledger's.
   return new AppError("CONFLICT", `Fewer units are reserved for variant ${line.variantId} than asked for`, {
     variantId: line.variantId,

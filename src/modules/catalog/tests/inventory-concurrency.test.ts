@@ -154,6 +154,21 @@ describe("reserveInTx, releaseInTx, commitInTx", () => {
     expect(await level(plenty)).toEqual({ onHand: 10, reserved: 0 });
   });
 
+  test("a refused movement leaves nothing behind even when its transaction goes on and commits", async () => {
+    const [plenty, scarce] = [await variantWith(10), await variantWith(1)];
+    const lines = [
+      { variantId: plenty, quantity: 2 },
+      { variantId: scarce, quantity: 2 },
+    ];
+    const caught = await inTransaction(customer.ctx, (tx) => failure(reserveInTx(tx, { lines })));
+    expect(caught?.code).toBe("OUT_OF_STOCK");
+    expect(await level(plenty)).toEqual({ onHand: 10, reserved: 0 });
+    expect(await level(scarce)).toEqual({ onHand: 1, reserved: 0 });
+    const [entries] = await t.sql`
+      select count(*)::int as n from inventory_ledger where variant_id in (${plenty}, ${scarce}) and kind = 'reserve'`;
+    expect(entries?.n).toBe(0);
+  });
+
   test("releasing or committing more than is reserved is a CONFLICT; an unknown variant NOT_FOUND", async () => {
     const variantId = await variantWith(3);
     const lines = [{ variantId, quantity: 1 }];
