@@ -1,7 +1,10 @@
 import { afterAll, expect, test } from "bun:test";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { useTestApp } from "../../tests/harness";
-import { connectDatabase, PREPARED } from "./client";
+import { newId } from "../lib/ids";
+import { byKey, connectDatabase, PREPARED, postgresTarget } from "./client";
+import { carts } from "./schema";
+import { statement } from "./statement";
 
 const t = await useTestApp();
 // One connection: every statement below runs on the session whose prepared statements are read.
@@ -21,4 +24,36 @@ test("a statement marked PREPARED is prepared on its connection, in a transactio
   expect(texts.some((s) => s.includes("marked_lookup"))).toBe(true);
   expect(texts.some((s) => s.includes("marked_in_tx"))).toBe(true);
   expect(texts.some((s) => s.includes("filter_query"))).toBe(false);
+});
+
+test("byKey marks a query builder's condition: that statement is prepared, an unmarked one is not", async () => {
+  await database.db
+    .select({ id: carts.id })
+    .from(carts)
+    .where(byKey(eq(carts.id, newId())));
+  await database.db.select({ status: carts.status }).from(carts).where(eq(carts.id, newId()));
+  const texts = await preparedTexts();
+  expect(texts.some((s) => s.includes('select "id" from "carts" where /* prepared */'))).toBe(true);
+  expect(texts.some((s) => s.includes('select "status" from "carts"'))).toBe(false);
+});
+
+test("statement() sends the text it built once, with each call's values, in and out of a transaction", async () => {
+  let builds = 0;
+  const sum = statement<"a" | "b", { total: number }>(["a", "b"], (p) => {
+    builds++;
+    return sql`${PREPARED}select ${p.a}::int + ${p.b}::int as total, ${p.a}::int * 10 as tenfold`;
+  });
+  expect(await sum(database.db, { a: 2, b: 3 })).toMatchObject([{ total: 5, tenfold: 20 }]);
+  const inTx = await database.db.transaction((tx) => sum(tx, { a: 40, b: 2 }));
+  expect(inTx).toMatchObject([{ total: 42, tenfold: 400 }]);
+  expect(builds).toBe(1);
+  expect((await preparedTexts()).filter((s) => s.includes("as tenfold"))).toHaveLength(1);
+});
+
+test("postgresTarget turns a URL's ?host=/dir into postgres.js's socket path, and leaves TCP URLs alone", () => {
+  expect(postgresTarget("postgres://u:p@127.0.0.1:5544/db?host=%2Fvar%2Frun%2Fpg&sslmode=disable")).toEqual({
+    url: "postgres://u:p@127.0.0.1:5544/db?sslmode=disable",
+    path: "/var/run/pg/.s.PGSQL.5544",
+  });
+  expect(postgresTarget("postgres://u:p@db.example:5432/db")).toEqual({ url: "postgres://u:p@db.example:5432/db" });
 });

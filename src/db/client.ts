@@ -62,8 +62,22 @@ function preparing(client: postgres.Sql): postgres.Sql {
   });
 }
 
+/**
+ * postgres.js reaches a Unix socket only through its `path` option: a URL's `?host=/dir` (the form
+ * libpq and pg read, which the embedded Postgres hands out) becomes that path.
+ */
+export function postgresTarget(url: string): { url: string; path?: string } {
+  const u = new URL(url);
+  const host = u.searchParams.get("host");
+  if (!host?.startsWith("/")) return { url };
+  u.searchParams.delete("host");
+  return { url: u.toString(), path: `${host}/.s.PGSQL.${u.port || 5432}` };
+}
+
 export function connectDatabase(url: string, poolSize: number): Database {
-  const sql = postgres(url, {
+  const target = postgresTarget(url);
+  const sql = postgres(target.url, {
+    ...(target.path && { path: target.path }),
     max: poolSize,
     onnotice: () => {},
     connect_timeout: 5,

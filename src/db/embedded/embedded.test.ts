@@ -4,8 +4,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BootError } from "../../lib/boot-error";
+import { createLogger } from "../../lib/logger";
+import { freePort } from "../../lib/ports";
+import { connectDatabase } from "../client";
 import { locateBinaries, reachableBinaries } from "./binaries";
 import { chooseDataDir } from "./data-dir";
+import { startEmbeddedPostgres } from "./index";
 import { canReach, postgresUser } from "./system-user";
 
 const isRoot = process.getuid?.() === 0;
@@ -82,5 +86,37 @@ describe.skipIf(!isRoot)(`as root, inside a 0700 directory ${ROOT_ONLY}`, () => 
     expect(version.stdout).toMatch(/^postgres \(PostgreSQL\) \d+/);
     // A second start reuses the mirror.
     expect(reachableBinaries(inside, user, shared).binaries.root).toBe(binaries.root);
+  }, 60_000);
+});
+
+describe("startEmbeddedPostgres", () => {
+  test("hands the app a URL through its Unix socket, and keeps TCP on loopback for the admin URL", async () => {
+    const open = mkdtempSync(join(tmpdir(), "cartwright-socket-"));
+    chmodSync(open, 0o755);
+    const pg = await startEmbeddedPostgres({
+      dir: join(open, "pg"),
+      port: await freePort(),
+      database: "postgres",
+      log: createLogger({ level: "silent", pretty: false }),
+      persistent: false,
+    });
+    try {
+      expect(new URL(pg.url).searchParams.get("host")).toBe(pg.dir);
+      const app = connectDatabase(pg.url, 1);
+      const admin = connectDatabase(pg.adminUrl, 1);
+      try {
+        // inet_server_addr() is null on a Unix socket, the address on TCP.
+        const [viaSocket] = await app.sql`select inet_server_addr() as addr`;
+        const [viaTcp] = await admin.sql`select host(inet_server_addr()) as addr`;
+        expect(viaSocket?.addr).toBeNull();
+        expect(viaTcp?.addr).toBe("127.0.0.1");
+      } finally {
+        await app.close();
+        await admin.close();
+      }
+    } finally {
+      await pg.stop();
+      rmSync(open, { recursive: true, force: true });
+    }
   }, 60_000);
 });

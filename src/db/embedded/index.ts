@@ -6,6 +6,7 @@ import { BootError } from "../../lib/boot-error";
 import { withDeadline } from "../../lib/deadline";
 import type { Logger } from "../../lib/logger";
 import { freePort } from "../../lib/ports";
+import { postgresTarget } from "../client";
 import { locateBinaries, reachableBinaries } from "./binaries";
 import { chooseDataDir, handOver } from "./data-dir";
 import { stopStalePostmaster, watchParent } from "./postmaster";
@@ -26,6 +27,7 @@ export interface EmbeddedOptions {
 }
 
 export interface EmbeddedPostgres {
+  /** The app's URL: through the Unix socket (`?host=<dir>`, as libpq and pg read it) when there is one. */
   url: string;
   adminUrl: string;
   dir: string;
@@ -78,7 +80,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (freshlyInitialised) await initdb(binaries.initdb, dir, user, opts.log);
   await stopStalePostmaster(dir, opts.log);
   const port = await freePort(opts.port);
-  const postmaster = await startPostmaster(binaries.postgres, dir, port, user, opts);
+  // The app connects through a Unix socket in the data directory where its path fits a sockaddr_un
+  // (107 bytes): cheaper per statement than loopback TCP, and only the server's own user (and root)
+  // can open it. TCP on 127.0.0.1 stays, for tools and for a path too long.
+  const socketDir = `${dir}/.s.PGSQL.${port}`.length <= 107 ? dir : null;
+  const postmaster = await startPostmaster(binaries.postgres, dir, port, socketDir, user, opts);
   if (postmaster.pid) watchParent(postmaster.pid);
 
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
@@ -93,7 +99,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     throw new BootError(`creating the database "${opts.database}" in the embedded Postgres`, err, OWN_POSTGRES);
   }
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}${socketDir ? `?host=${encodeURIComponent(socketDir)}` : ""}`,
     adminUrl,
     dir,
     movedBecause,
@@ -107,7 +113,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
 /** Creates `database` on the server behind `adminUrl` unless it exists. */
 export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<boolean> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const target = postgresTarget(adminUrl);
+  const sql = postgres(target.url, {
+    ...(target.path && { path: target.path }),
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 5,
+  });
   try {
     const found = await sql`select 1 from pg_database where datname = ${database}`;
     if (found.length > 0) return false;
@@ -142,13 +154,14 @@ async function startPostmaster(
   bin: string,
   dir: string,
   port: number,
+  socketDir: string | null,
   user: SystemUser | null,
   opts: EmbeddedOptions,
 ): Promise<ChildProcess> {
   const args = ["-D", dir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "lc_messages=C"];
-  // No unix socket: TCP on loopback is all we use. Own process group: a terminal's
-  // Ctrl-C reaches us, and we stop Postgres last, after requests and jobs drain.
-  const flags = ["-c", "unix_socket_directories=", "-c", "max_connections=200", ...(opts.flags ?? [])];
+  // Own process group: a terminal's Ctrl-C reaches us, and we stop Postgres last, after requests and jobs drain.
+  const socket = ["-c", `unix_socket_directories=${socketDir ?? ""}`, "-c", "unix_socket_permissions=0700"];
+  const flags = [...socket, "-c", "max_connections=200", ...(opts.flags ?? [])];
   const child = launch(bin, [...args, ...flags], user, true);
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
