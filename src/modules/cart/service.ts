@@ -19,7 +19,7 @@ import {
   ShippingMethodsQuery,
   UpdateCartInput,
 } from "./schemas";
-import { cartView, priceQuote, quoteCart } from "./view";
+import { type CartQuote, cartView, priceQuote, quoteCart } from "./view";
 
 // For checkout: the cart locked and read in its transaction, and priced as a cart read prices it.
 export { lockCart, readCartRows } from "./cart-rows";
@@ -27,7 +27,7 @@ export { applyCoupon, removeCoupon } from "./coupons";
 export { addItem, clearCart, removeItem, updateItem } from "./lines";
 export { mergeCart } from "./merge";
 export { purgeLapsedCarts } from "./purge";
-export { priceQuote, quoteCart };
+export { type CartQuote, priceQuote, quoteCart };
 
 /**
  * Starts a cart. A guest gets a new one with its secret token, shown once; a
