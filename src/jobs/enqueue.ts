@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { z } from "zod";
+import { PREPARED } from "../db/client";
+import { statement } from "../db/statement";
 import type { TxCtx } from "../lib/transaction";
 import type { Job } from "./job";
 
@@ -23,12 +25,23 @@ export async function enqueue<S extends z.ZodType>(
   opts: EnqueueOptions = {},
 ): Promise<void> {
   const data = job.payload.parse(payload);
-  // The payload goes as text cast to json: a jsonb parameter finds no add_job overload.
-  await tx.db.execute(sql`select graphile_worker.add_job(
-    ${job.name}::text,
-    ${JSON.stringify(data)}::json,
-    run_at => ${opts.runAt?.toISOString() ?? null}::timestamptz,
-    max_attempts => ${opts.maxAttempts ?? null}::int,
-    job_key => ${opts.jobKey ?? null}::text
-  )`);
+  await addJob(tx.db, {
+    task: job.name,
+    payload: JSON.stringify(data),
+    runAt: opts.runAt?.toISOString() ?? null,
+    maxAttempts: opts.maxAttempts ?? null,
+    jobKey: opts.jobKey ?? null,
+  });
 }
+
+// The payload goes as text cast to json: a jsonb parameter finds no add_job overload.
+const addJob = statement(
+  ["task", "payload", "runAt", "maxAttempts", "jobKey"],
+  (p) => sql`${PREPARED}select graphile_worker.add_job(
+    ${p.task}::text,
+    ${p.payload}::json,
+    run_at => ${p.runAt}::timestamptz,
+    max_attempts => ${p.maxAttempts}::int,
+    job_key => ${p.jobKey}::text
+  )`,
+);

@@ -1,5 +1,7 @@
 import { and, eq, lt, sql } from "drizzle-orm";
+import { PREPARED } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
+import { statement } from "../db/statement";
 import type { Ctx } from "./context";
 import { AppError } from "./errors";
 import type { TxCtx } from "./transaction";
@@ -24,11 +26,7 @@ export interface IdempotencyRequest {
  * with its response: never stuck "in progress", whatever crashes when.
  */
 export async function claim(tx: TxCtx, req: IdempotencyRequest): Promise<IdempotencyClaim> {
-  const inserted = await tx.db
-    .insert(idempotencyKeys)
-    .values({ ...req, expiresAt: sql`now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS})` })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
+  const inserted = await claimStatement(tx.db, req);
   if (inserted.length > 0) return { kind: "new" };
 
   const [row] = await tx.db
@@ -48,11 +46,29 @@ export async function claim(tx: TxCtx, req: IdempotencyRequest): Promise<Idempot
 
 /** Stores the response to replay, in the same transaction as the write. */
 export async function complete(tx: TxCtx, req: IdempotencyRequest, status: number, body: unknown): Promise<void> {
-  await tx.db
-    .update(idempotencyKeys)
-    .set({ status, body: body ?? null })
-    .where(and(eq(idempotencyKeys.scope, req.scope), eq(idempotencyKeys.key, req.key)));
+  await completeStatement(tx.db, {
+    ...req,
+    status,
+    body: body === undefined || body === null ? null : JSON.stringify(body),
+  });
 }
+
+// Every idempotent write runs these two: built once (db/statement.ts).
+const claimStatement = statement(
+  ["scope", "key", "requestHash"],
+  (p) => sql`${PREPARED}
+    insert into idempotency_keys (scope, key, request_hash, expires_at)
+    values (${p.scope}, ${p.key}, ${p.requestHash}, now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS}))
+    on conflict do nothing
+    returning key`,
+);
+
+const completeStatement = statement(
+  ["scope", "key", "status", "body"],
+  (p) => sql`${PREPARED}
+    update idempotency_keys set status = ${p.status}::int, body = ${p.body}::jsonb
+    where scope = ${p.scope} and key = ${p.key}`,
+);
 
 /** Deletes keys past their 24 hours; returns how many. */
 export async function purgeExpired(ctx: Ctx): Promise<number> {
