@@ -43,6 +43,12 @@ interface Outcome {
  * that re-check. The upsert's guard (the line holds what was read) keeps a unit from being lost
  * even if some writer broke the rule. A refusal needs no lock: it rests on the snapshot, one
  * consistent state of the cart while the request ran.
+ *
+ * Its transaction commits asynchronously (synchronous_commit off, for it alone): the answer does
+ * not wait for the disk. A crash of the database server can then forget the last fraction of a
+ * second of adds, as a cart kept in Redis would; it can never forget part of one, nor an add that
+ * a later order read, because that order's own commit flushes everything logged before it.
+ * Orders, payments and stock always commit synchronously.
  */
 export async function addLine(
   ctx: Ctx,
@@ -114,7 +120,9 @@ const addStatement = statement<
         select cart.*, coalesce(u.orders_placed, 0) as "ordersPlaced", ${lineRows(sql`lines`)} as lines
         from cart left join users u on u.id = cart."customerId"
         where exists (select from written)
-      ) after) as cart
+      ) after) as cart,
+      -- Committed without waiting for the disk (see addLine).
+      set_config('synchronous_commit', 'off', true) as "commit"
     from (select) one left join seen on true left join verdict on true left join variant on true`,
 );
 
