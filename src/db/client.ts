@@ -74,6 +74,17 @@ export function postgresTarget(url: string): { url: string; path?: string } {
   return { url: u.toString(), path: `${host}/.s.PGSQL.${u.port || 5432}` };
 }
 
+/** One connection for a one-off command (a probe, a CREATE DATABASE): quiet, failing within 5 s. */
+export function singleConnection(url: string): postgres.Sql {
+  const target = postgresTarget(url);
+  return postgres(target.url, {
+    ...(target.path && { path: target.path }),
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 5,
+  });
+}
+
 export function connectDatabase(url: string, poolSize: number): Database {
   const target = postgresTarget(url);
   const sql = postgres(target.url, {

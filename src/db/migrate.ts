@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { runMigrations } from "graphile-worker";
-import postgres from "postgres";
 import { workerLogger } from "../jobs/logger";
 import type { Logger } from "../lib/logger";
-import { connectDatabase, postgresTarget } from "./client";
+import { connectDatabase, singleConnection } from "./client";
 import { createDatabaseIfMissing } from "./embedded";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -24,13 +23,7 @@ export async function migrateDatabase(url: string, log: Logger): Promise<void> {
 
 /** Connects once: "missing" when the server answers but the database does not exist yet. */
 export async function probeDatabase(url: string): Promise<"ok" | "missing"> {
-  const target = postgresTarget(url);
-  const probe = postgres(target.url, {
-    ...(target.path && { path: target.path }),
-    max: 1,
-    onnotice: () => {},
-    connect_timeout: 5,
-  });
+  const probe = singleConnection(url);
   try {
     await probe`select 1`;
     return "ok";

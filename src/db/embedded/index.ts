@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import postgres from "postgres";
 import { BootError } from "../../lib/boot-error";
 import { withDeadline } from "../../lib/deadline";
 import type { Logger } from "../../lib/logger";
 import { freePort } from "../../lib/ports";
-import { postgresTarget } from "../client";
+import { singleConnection } from "../client";
 import { locateBinaries, reachableBinaries } from "./binaries";
 import { chooseDataDir, handOver } from "./data-dir";
 import { stopStalePostmaster, watchParent } from "./postmaster";
@@ -113,13 +112,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
 /** Creates `database` on the server behind `adminUrl` unless it exists. */
 export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<boolean> {
-  const target = postgresTarget(adminUrl);
-  const sql = postgres(target.url, {
-    ...(target.path && { path: target.path }),
-    max: 1,
-    onnotice: () => {},
-    connect_timeout: 5,
-  });
+  const sql = singleConnection(adminUrl);
   try {
     const found = await sql`select 1 from pg_database where datname = ${database}`;
     if (found.length > 0) return false;

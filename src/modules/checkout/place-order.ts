@@ -102,7 +102,7 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
   // Single statements that depend on none of each other, sent together: the transaction waits for
   // one round trip, not six. Each writes rows of this order, or the cart and account it holds.
   const [payment, lines] = await Promise.all([
-    payments.openPaymentInTx(tx, row),
+    payments.openPayment(tx, row),
     insertLines(tx, orderId, quote, priced),
     tx.db.update(carts).set({ status: "converted", updatedAt: sql`now()` }).where(eq(carts.id, cart.id)),
     customerId &&
@@ -118,7 +118,14 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
     ordersModule.enqueueOrderEmailInTx(tx, { orderId, kind: "confirmation" }),
   ]);
   // The answer from the rows just written: nothing else hangs off a new order yet.
-  const order = ordersModule.toOrder({ row, lines, payment, parcels: [], parcelLines: [], refunds: [] });
+  const order = ordersModule.toOrder({
+    row,
+    lines,
+    payment: payment ?? null,
+    parcels: [],
+    parcelLines: [],
+    refunds: [],
+  });
   return { order, orderToken };
 }
 

@@ -3,11 +3,10 @@ import { byKey } from "../../db/client";
 import { orders, payments } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
-import { newId } from "../../lib/ids";
 import { hashToken } from "../../lib/tokens";
 import { inTransaction } from "../../lib/transaction";
 import * as ordersService from "../orders/service";
-import { type PaymentRow, paymentOf } from "./payment-rows";
+import { openPayment, type PaymentRow, paymentOf } from "./payment-rows";
 import { recordPaymentSucceededInTx } from "./record-payment";
 import { type CheckoutPayment, PayOrderInput } from "./schemas";
 
@@ -93,17 +92,7 @@ export async function payOrder(ctx: Ctx, raw: unknown): Promise<CheckoutPayment>
 
 /** The order's row, made on the first call (concurrent first calls make one: the order id is unique). */
 async function rowFor(ctx: Ctx, order: PayableOrder): Promise<PaymentRow> {
-  const [made] = await ctx.db
-    .insert(payments)
-    .values({
-      id: newId(),
-      orderId: order.id,
-      provider: order.paymentProvider,
-      amount: order.total,
-      currency: order.currency,
-    })
-    .onConflictDoNothing({ target: payments.orderId })
-    .returning();
+  const made = await openPayment(ctx, order);
   if (made) return made;
   const row = await paymentOf(ctx, order.id);
   if (!row) throw new AppError("NOT_FOUND", "Order not found");

@@ -20,12 +20,16 @@ export async function paymentOf(ctx: Ctx, orderId: string): Promise<PaymentRow |
   return row;
 }
 
-/** The new order's payment, pending: written in the checkout's transaction, before any provider is called. */
-export async function openPaymentInTx(
-  tx: TxCtx,
+/**
+ * The order's payment, pending, made unless the order has one (its id is unique, so concurrent
+ * calls make one); undefined when it had. Checkout makes it in its transaction, before any
+ * provider is called.
+ */
+export async function openPayment(
+  ctx: Ctx,
   order: { id: string; paymentProvider: PaymentRow["provider"]; total: number; currency: string },
-): Promise<PaymentRow> {
-  const [row] = await tx.db
+): Promise<PaymentRow | undefined> {
+  const [row] = await ctx.db
     .insert(payments)
     .values({
       id: newId(),
@@ -34,8 +38,9 @@ export async function openPaymentInTx(
       amount: order.total,
       currency: order.currency,
     })
+    .onConflictDoNothing({ target: payments.orderId })
     .returning();
-  return row as PaymentRow;
+  return row;
 }
 
 /** The paid order's row says succeeded, made now if no payment was ever started (a manual order marked paid). */

@@ -5,7 +5,7 @@
 export { cancelPaymentInTx, cancelProviderPayment } from "./cancel-payment";
 export { ensurePayment, payOrder } from "./ensure-payment";
 export { cancelPaymentJob, executeRefundJob } from "./jobs";
-export { openPaymentInTx } from "./payment-rows";
+export { openPayment } from "./payment-rows";
 export { markOrderPaid, type PaymentSucceeded, recordPaymentSucceededInTx } from "./record-payment";
 export { executeRefund } from "./refund-execution";
 export { refundableInTx, refundOrder, type StartRefund, startRefundInTx } from "./refunds";
