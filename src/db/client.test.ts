@@ -4,7 +4,7 @@ import { useTestApp } from "../../tests/harness";
 import { newId } from "../lib/ids";
 import { byKey, connectDatabase, PREPARED, postgresTarget } from "./client";
 import { carts } from "./schema";
-import { statement } from "./statement";
+import { compiled, statement } from "./statement";
 
 const t = await useTestApp();
 // One connection: every statement below runs on the session whose prepared statements are read.
@@ -56,4 +56,24 @@ test("postgresTarget turns a URL's ?host=/dir into postgres.js's socket path, an
     path: "/var/run/pg/.s.PGSQL.5544",
   });
   expect(postgresTarget("postgres://u:p@db.example:5432/db")).toEqual({ url: "postgres://u:p@db.example:5432/db" });
+});
+
+test("compiled() runs a builder's query built once, its rows mapped as the builder maps them, in a transaction too", async () => {
+  let builds = 0;
+  const byId = compiled(["id"], (db, p) => {
+    builds++;
+    return db.select().from(carts).where(eq(carts.id, p.id));
+  });
+  const id = newId();
+  await database.db.insert(carts).values({ id, currency: "USD", tokenHash: "compiled-test" });
+  const direct = await database.db.select().from(carts).where(eq(carts.id, id));
+  expect(await byId(database.db, { id })).toEqual(direct);
+  expect(direct[0]?.createdAt).toBeInstanceOf(Date);
+  const inTx = await database.db.transaction(async (tx) => {
+    await tx.update(carts).set({ country: "FR" }).where(eq(carts.id, id));
+    return byId(tx, { id });
+  });
+  expect(inTx[0]?.country).toBe("FR");
+  expect(await byId(database.db, { id: newId() })).toEqual([]);
+  expect(builds).toBe(1);
 });

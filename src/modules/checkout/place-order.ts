@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { carts, type OrderAddressSnapshot, orderLines, orders, users } from "../../db/schema";
+import { compiled } from "../../db/statement";
 import { requireShopper } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
 import { AppError, fieldError } from "../../lib/errors";
@@ -227,43 +228,90 @@ interface OrderHead {
 /** The order's own row, unpaid, lapsing after the store's payment timeout. */
 async function insertOrder(tx: TxCtx, head: OrderHead) {
   const { priced } = head;
-  const [row] = await tx.db
-    .insert(orders)
-    .values({
-      id: head.orderId,
-      customerId: head.customerId,
-      email: head.email,
-      tokenHash: head.orderToken ? hashToken(head.orderToken) : null,
-      cartId: head.cartId,
-      currency: head.currency,
-      subtotal: priced.subtotal,
-      discountTotal: priced.discountTotal,
-      shippingTotal: priced.shippingTotal,
-      taxTotal: priced.taxTotal,
-      total: priced.total,
-      taxInclusive: priced.taxInclusive,
-      shippingAddress: head.shippingAddress,
-      billingAddress: head.billingAddress,
-      shipping: priced.shipping && {
-        methodId: priced.shipping.methodId,
-        name: head.methodName,
-        amount: priced.shipping.amount,
-        discount: priced.shipping.discount,
-        total: priced.shipping.total,
-        tax: priced.shipping.tax,
-      },
-      // The promotions the order carries (and redeems): those that took something off, and the shopper's code.
-      promotions: priced.promotions
-        .filter((p) => p.amount > 0 || p.code !== null)
-        .map((p) => ({
-          promotionId: p.promotionId,
-          code: p.code,
-          name: head.promotionNames.get(p.promotionId) ?? "",
-          amount: p.amount,
-        })),
-      paymentProvider: tx.payments.name,
-      expiresAt: sql`now() + make_interval(mins => ${tx.store.orderPaymentTimeoutMinutes})`,
-    })
-    .returning();
+  const shipping = priced.shipping && {
+    methodId: priced.shipping.methodId,
+    name: head.methodName,
+    amount: priced.shipping.amount,
+    discount: priced.shipping.discount,
+    total: priced.shipping.total,
+    tax: priced.shipping.tax,
+  };
+  const [row] = await insertOrderStatement(tx.db, {
+    id: head.orderId,
+    customerId: head.customerId,
+    email: head.email,
+    tokenHash: head.orderToken ? hashToken(head.orderToken) : null,
+    cartId: head.cartId,
+    currency: head.currency,
+    subtotal: priced.subtotal,
+    discountTotal: priced.discountTotal,
+    shippingTotal: priced.shippingTotal,
+    taxTotal: priced.taxTotal,
+    total: priced.total,
+    taxInclusive: priced.taxInclusive,
+    shippingAddress: head.shippingAddress,
+    billingAddress: head.billingAddress,
+    // A bare parameter: a missing shipping is SQL NULL, not JSON null.
+    shipping: shipping ? JSON.stringify(shipping) : null,
+    // The promotions the order carries (and redeems): those that took something off, and the shopper's code.
+    promotions: priced.promotions
+      .filter((p) => p.amount > 0 || p.code !== null)
+      .map((p) => ({
+        promotionId: p.promotionId,
+        code: p.code,
+        name: head.promotionNames.get(p.promotionId) ?? "",
+        amount: p.amount,
+      })),
+    paymentProvider: tx.payments.name,
+    timeoutMinutes: tx.store.orderPaymentTimeoutMinutes,
+  });
   return row as typeof orders.$inferSelect;
 }
+
+// Built once (db/statement.ts): drizzle took about 90 µs to build this insert at every checkout.
+const insertOrderStatement = compiled(
+  [
+    "id",
+    "customerId",
+    "email",
+    "tokenHash",
+    "cartId",
+    "currency",
+    "subtotal",
+    "discountTotal",
+    "shippingTotal",
+    "taxTotal",
+    "total",
+    "taxInclusive",
+    "shippingAddress",
+    "billingAddress",
+    "shipping",
+    "promotions",
+    "paymentProvider",
+    "timeoutMinutes",
+  ],
+  (db, p) =>
+    db
+      .insert(orders)
+      .values({
+        id: p.id,
+        customerId: p.customerId,
+        email: p.email,
+        tokenHash: p.tokenHash,
+        cartId: p.cartId,
+        currency: p.currency,
+        subtotal: p.subtotal,
+        discountTotal: p.discountTotal,
+        shippingTotal: p.shippingTotal,
+        taxTotal: p.taxTotal,
+        total: p.total,
+        taxInclusive: p.taxInclusive,
+        shippingAddress: p.shippingAddress,
+        billingAddress: p.billingAddress,
+        shipping: sql`${p.shipping}::jsonb`,
+        promotions: p.promotions,
+        paymentProvider: p.paymentProvider,
+        expiresAt: sql`now() + make_interval(mins => ${p.timeoutMinutes}::int)`,
+      })
+      .returning(),
+);

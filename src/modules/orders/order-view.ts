@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { byKey } from "../../db/client";
 import { fulfillmentLines, fulfillments, orderEvents, orderLines, orders, payments, refunds } from "../../db/schema";
+import { compiled } from "../../db/statement";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { after, newestFirst, pageKey, toPage } from "../../lib/pagination";
@@ -24,13 +24,23 @@ const headOf = (row: OrderRow) => ({
 
 /** An order as its customer (or the guest with its token) sees it; NOT_FOUND when there is none. */
 export async function readOrder(ctx: Ctx, id: string): Promise<Order> {
-  const [row] = await ctx.db
-    .select()
-    .from(orders)
-    .where(byKey(eq(orders.id, id)));
+  const [row] = await orderById(ctx.db, { id });
   if (!row) throw new AppError("NOT_FOUND", "Order not found");
   return orderView(ctx, row);
 }
+
+// An order's reads by key, built once (db/statement.ts): every order read and order mail runs them.
+const orderById = compiled(["id"], (db, p) => db.select().from(orders).where(eq(orders.id, p.id)));
+const linesOf = compiled(["orderId"], (db, p) =>
+  db.select().from(orderLines).where(eq(orderLines.orderId, p.orderId)).orderBy(asc(orderLines.position)),
+);
+const paymentOf = compiled(["orderId"], (db, p) => db.select().from(payments).where(eq(payments.orderId, p.orderId)));
+const parcelsOf = compiled(["orderId"], (db, p) =>
+  db.select().from(fulfillments).where(eq(fulfillments.orderId, p.orderId)).orderBy(asc(fulfillments.createdAt)),
+);
+const refundsOf = compiled(["orderId"], (db, p) =>
+  db.select().from(refunds).where(eq(refunds.orderId, p.orderId)).orderBy(asc(refunds.createdAt)),
+);
 
 /** The same with every event, for the admin. */
 export async function readAdminOrder(ctx: Ctx, id: string): Promise<AdminOrder> {
@@ -46,26 +56,12 @@ export async function readAdminOrder(ctx: Ctx, id: string): Promise<AdminOrder> 
 }
 
 async function orderView(ctx: Ctx, row: OrderRow): Promise<Order> {
+  const of = { orderId: row.id };
   const [lines, [payment], parcels, given] = await Promise.all([
-    ctx.db
-      .select()
-      .from(orderLines)
-      .where(byKey(eq(orderLines.orderId, row.id)))
-      .orderBy(asc(orderLines.position)),
-    ctx.db
-      .select()
-      .from(payments)
-      .where(byKey(eq(payments.orderId, row.id))),
-    ctx.db
-      .select()
-      .from(fulfillments)
-      .where(byKey(eq(fulfillments.orderId, row.id)))
-      .orderBy(asc(fulfillments.createdAt)),
-    ctx.db
-      .select()
-      .from(refunds)
-      .where(byKey(eq(refunds.orderId, row.id)))
-      .orderBy(asc(refunds.createdAt)),
+    linesOf(ctx.db, of),
+    paymentOf(ctx.db, of),
+    parcelsOf(ctx.db, of),
+    refundsOf(ctx.db, of),
   ]);
   const parcelLines =
     parcels.length === 0

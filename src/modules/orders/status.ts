@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { byKey } from "../../db/client";
 import { type OrderStatus, orderEvents, orders } from "../../db/schema";
+import { compiled } from "../../db/statement";
 import { actorKey } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -48,7 +49,7 @@ export interface EventInput {
 
 /** Records what happened to an order, by whom (the transaction's actor). */
 export async function recordEventInTx(tx: TxCtx, orderId: string, event: EventInput): Promise<void> {
-  await tx.db.insert(orderEvents).values({
+  await insertEvent(tx.db, {
     id: newId(),
     orderId,
     kind: event.kind,
@@ -59,6 +60,19 @@ export async function recordEventInTx(tx: TxCtx, orderId: string, event: EventIn
     data: event.data ?? {},
   });
 }
+
+const insertEvent = compiled(["id", "orderId", "kind", "fromStatus", "toStatus", "actor", "reason", "data"], (db, p) =>
+  db.insert(orderEvents).values({
+    id: p.id,
+    orderId: p.orderId,
+    kind: p.kind,
+    fromStatus: p.fromStatus,
+    toStatus: p.toStatus,
+    actor: p.actor,
+    reason: p.reason,
+    data: p.data,
+  }),
+);
 
 export interface TransitionInput {
   reason?: string;

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { byKey } from "../../db/client";
 import { type PaymentStatus, payments } from "../../db/schema";
+import { compiled } from "../../db/statement";
 import type { Ctx } from "../../lib/context";
 import { newId } from "../../lib/ids";
 import type { TxCtx } from "../../lib/transaction";
@@ -29,19 +30,23 @@ export async function openPayment(
   ctx: Ctx,
   order: { id: string; paymentProvider: PaymentRow["provider"]; total: number; currency: string },
 ): Promise<PaymentRow | undefined> {
-  const [row] = await ctx.db
-    .insert(payments)
-    .values({
-      id: newId(),
-      orderId: order.id,
-      provider: order.paymentProvider,
-      amount: order.total,
-      currency: order.currency,
-    })
-    .onConflictDoNothing({ target: payments.orderId })
-    .returning();
+  const [row] = await openStatement(ctx.db, {
+    id: newId(),
+    orderId: order.id,
+    provider: order.paymentProvider,
+    amount: order.total,
+    currency: order.currency,
+  });
   return row;
 }
+
+const openStatement = compiled(["id", "orderId", "provider", "amount", "currency"], (db, p) =>
+  db
+    .insert(payments)
+    .values({ id: p.id, orderId: p.orderId, provider: p.provider, amount: p.amount, currency: p.currency })
+    .onConflictDoNothing({ target: payments.orderId })
+    .returning(),
+);
 
 /** The paid order's row says succeeded, made now if no payment was ever started (a manual order marked paid). */
 export async function markSucceededInTx(
