@@ -1,5 +1,7 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import { type InventoryChangeKind, inventoryLedger, inventoryLevels } from "../../db/schema";
+import { PREPARED } from "../../db/client";
+import { type InventoryChangeKind, inventoryLevels } from "../../db/schema";
+import { statement } from "../../db/statement";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { TxCtx } from "../../lib/transaction";
@@ -70,23 +72,18 @@ export async function recordChangesInTx(tx: TxCtx, changes: readonly StockChange
   if (changes.length === 0) return;
   const actor = ledgerActor(tx);
   const entries = changes.map((c) => ({ ...c, id: newId() }));
-  await tx.db.insert(inventoryLedger).values(
-    entries.map((e) => ({
-      id: e.id,
-      variantId: e.row.variantId,
-      kind: e.kind,
-      onHandDelta: e.onHandDelta,
-      reservedDelta: e.reservedDelta,
-      onHandAfter: e.row.onHand,
-      reservedAfter: e.row.reserved,
-      reason: e.reason,
-      actor,
-      orderId: e.orderId ?? null,
-      // The time of the change, not of the transaction's start: a writer that queued for the row
-      // sorts after the one it waited for, so the ledger reads in the order the level moved.
-      createdAt: sql`clock_timestamp()`,
-    })),
-  );
+  await insertEntries(tx.db, {
+    ids: entries.map((e) => e.id),
+    variantIds: entries.map((e) => e.row.variantId),
+    kinds: entries.map((e) => e.kind),
+    onHandDeltas: entries.map((e) => e.onHandDelta),
+    reservedDeltas: entries.map((e) => e.reservedDelta),
+    onHandAfter: entries.map((e) => e.row.onHand),
+    reservedAfter: entries.map((e) => e.row.reserved),
+    reasons: entries.map((e) => e.reason),
+    actor,
+    orderIds: entries.map((e) => e.orderId ?? null),
+  });
   const moves = entries.map((e) => ({
     ledgerEntryId: e.id,
     variantId: e.row.variantId,
@@ -105,6 +102,32 @@ export async function recordChangesInTx(tx: TxCtx, changes: readonly StockChange
     },
   );
 }
+
+// One statement for any number of entries, built once (db/statement.ts). Each entry is stamped with
+// the time of its change, not of the transaction's start: a writer that queued for the row sorts
+// after the one it waited for, so the ledger reads in the order the level moved.
+const insertEntries = statement(
+  [
+    "ids",
+    "variantIds",
+    "kinds",
+    "onHandDeltas",
+    "reservedDeltas",
+    "onHandAfter",
+    "reservedAfter",
+    "reasons",
+    "actor",
+    "orderIds",
+  ],
+  (p) => sql`${PREPARED}
+    insert into inventory_ledger
+      (id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, actor, order_id, created_at)
+    select e.id, e.variant_id, e.kind, e.on_hand_delta, e.reserved_delta, e.on_hand_after, e.reserved_after, e.reason,
+      ${p.actor}::text, e.order_id, clock_timestamp()
+    from unnest(${p.ids}::uuid[], ${p.variantIds}::uuid[], ${p.kinds}::text[], ${p.onHandDeltas}::int[],
+      ${p.reservedDeltas}::int[], ${p.onHandAfter}::int[], ${p.reservedAfter}::int[], ${p.reasons}::text[], ${p.orderIds}::uuid[])
+      as e(id, variant_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, order_id)`,
+);
 
 /** Why a conditional update touched nothing: no such variant (404), or too few units (409). */
 export async function refusal(tx: TxCtx, variantId: string, field: string): Promise<AppError> {

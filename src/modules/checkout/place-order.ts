@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { carts, type OrderAddressSnapshot, orderLines, orders, users } from "../../db/schema";
-import { compiled } from "../../db/statement";
+import { PREPARED } from "../../db/client";
+import { carts, type OrderAddressSnapshot, type orderLines, orders, users } from "../../db/schema";
+import { compiled, statement } from "../../db/statement";
 import { requireShopper } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
 import { AppError, fieldError } from "../../lib/errors";
@@ -105,12 +106,8 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
   const [payment, lines] = await Promise.all([
     payments.openPayment(tx, row),
     insertLines(tx, orderId, quote, priced),
-    tx.db.update(carts).set({ status: "converted", updatedAt: sql`now()` }).where(eq(carts.id, cart.id)),
-    customerId &&
-      tx.db
-        .update(users)
-        .set({ ordersPlaced: sql`${users.ordersPlaced} + 1` })
-        .where(eq(users.id, customerId)),
+    convertCart(tx.db, { id: cart.id }),
+    customerId && countOrder(tx.db, { id: customerId }),
     ordersModule.recordEventInTx(tx, orderId, {
       kind: "placed",
       to: "pending_payment",
@@ -132,34 +129,76 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
 
 /** The order's lines: the cart's lines as priced, in the cart's order. */
 function insertLines(tx: TxCtx, orderId: string, quote: CartQuote, priced: PricingResult) {
-  return tx.db
-    .insert(orderLines)
-    .values(
-      quote.lines.map((line, position) => {
-        const amounts = priced.lines.find((l) => l.id === line.row.id);
-        const { row } = line;
-        return {
-          id: newId(),
-          orderId,
-          position,
-          variantId: row.variantId as string,
-          productId: row.productId as string,
-          title: row.title,
-          variantTitle: row.variantTitle,
-          sku: row.sku,
-          options: row.options ?? {},
-          imageUrl: row.imageUrl,
-          unitPrice: row.price as number,
-          quantity: row.quantity,
-          subtotal: amounts?.subtotal ?? 0,
-          discount: amounts?.discount ?? 0,
-          tax: amounts?.tax ?? 0,
-          total: amounts?.total ?? 0,
-        };
-      }),
-    )
-    .returning();
+  const lines = quote.lines.map(({ row }) => {
+    const amounts = priced.lines.find((l) => l.id === row.id);
+    return { row, amounts };
+  });
+  return insertLinesStatement(tx.db, {
+    ids: lines.map(() => newId()),
+    orderId,
+    variantIds: lines.map(({ row }) => row.variantId),
+    productIds: lines.map(({ row }) => row.productId),
+    titles: lines.map(({ row }) => row.title),
+    variantTitles: lines.map(({ row }) => row.variantTitle),
+    skus: lines.map(({ row }) => row.sku),
+    options: lines.map(({ row }) => JSON.stringify(row.options ?? {})),
+    imageUrls: lines.map(({ row }) => row.imageUrl),
+    unitPrices: lines.map(({ row }) => row.price),
+    quantities: lines.map(({ row }) => row.quantity),
+    subtotals: lines.map(({ amounts }) => amounts?.subtotal ?? 0),
+    discounts: lines.map(({ amounts }) => amounts?.discount ?? 0),
+    taxes: lines.map(({ amounts }) => amounts?.tax ?? 0),
+    totals: lines.map(({ amounts }) => amounts?.total ?? 0),
+  });
 }
+
+// Any number of lines in one statement built once (db/statement.ts); positions follow the cart's order.
+const convertCart = compiled(["id"], (db, p) =>
+  db.update(carts).set({ status: "converted", updatedAt: sql`now()` }).where(eq(carts.id, p.id)),
+);
+
+const countOrder = compiled(["id"], (db, p) =>
+  db
+    .update(users)
+    .set({ ordersPlaced: sql`${users.ordersPlaced} + 1` })
+    .where(eq(users.id, p.id)),
+);
+
+const LINE_VALUES = [
+  "ids",
+  "orderId",
+  "variantIds",
+  "productIds",
+  "titles",
+  "variantTitles",
+  "skus",
+  "options",
+  "imageUrls",
+  "unitPrices",
+  "quantities",
+  "subtotals",
+  "discounts",
+  "taxes",
+  "totals",
+] as const;
+
+const insertLinesStatement = statement<(typeof LINE_VALUES)[number], typeof orderLines.$inferSelect>(
+  LINE_VALUES,
+  (p) => sql`${PREPARED}
+    insert into order_lines as l (id, order_id, position, variant_id, product_id, title, variant_title, sku, options,
+      image_url, unit_price, quantity, subtotal, discount, tax, total)
+    select x.id, ${p.orderId}::uuid, x.position - 1, x.variant_id, x.product_id, x.title, x.variant_title, x.sku,
+      x.options::jsonb, x.image_url, x.unit_price, x.quantity, x.subtotal, x.discount, x.tax, x.total
+    from unnest(${p.ids}::uuid[], ${p.variantIds}::uuid[], ${p.productIds}::uuid[], ${p.titles}::text[],
+      ${p.variantTitles}::text[], ${p.skus}::text[], ${p.options}::text[], ${p.imageUrls}::text[], ${p.unitPrices}::int[],
+      ${p.quantities}::int[], ${p.subtotals}::int[], ${p.discounts}::int[], ${p.taxes}::int[], ${p.totals}::int[])
+      with ordinality as x(id, variant_id, product_id, title, variant_title, sku, options, image_url, unit_price,
+        quantity, subtotal, discount, tax, total, position)
+    returning l.id, l.order_id as "orderId", l.position, l.variant_id as "variantId", l.product_id as "productId",
+      l.title, l.variant_title as "variantTitle", l.sku, l.options, l.image_url as "imageUrl",
+      l.unit_price as "unitPrice", l.quantity, l.subtotal, l.discount, l.tax, l.total,
+      l.fulfilled_quantity as "fulfilledQuantity", l.refunded_quantity as "refundedQuantity"`,
+);
 
 /** Every line must be for sale now: a deleted or unavailable one is the shopper's to remove (the cart flags it). */
 function assertBuyable(lines: { row: { id: string }; status: string }[]): void {
