@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { emailSends, orderEvents } from "../../db/schema";
+import { compiled } from "../../db/statement";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import type { Mailer } from "../../lib/mailer";
@@ -33,11 +34,7 @@ export async function sendOrderEmail(ctx: Ctx, payload: OrderEmailPayload, env: 
   }
   const mail = composeOrderEmail(order, event, env.storefrontUrl);
   const key = orderEmailKey(payload);
-  const claimed = await ctx.db
-    .insert(emailSends)
-    .values({ key, to: mail.to, subject: mail.subject })
-    .onConflictDoNothing()
-    .returning({ key: emailSends.key });
+  const claimed = await claimSend(ctx.db, { key, to: mail.to, subject: mail.subject });
   if (claimed.length === 0) return;
   let messageId: string;
   try {
@@ -46,8 +43,24 @@ export async function sendOrderEmail(ctx: Ctx, payload: OrderEmailPayload, env: 
     await ctx.db.delete(emailSends).where(eq(emailSends.key, key));
     throw err;
   }
-  await ctx.db.update(emailSends).set({ messageId, sentAt: sql`now()` }).where(eq(emailSends.key, key));
+  await recordSent(ctx.db, { key, messageId });
 }
+
+// Every order mail runs these two: built once (db/statement.ts).
+const claimSend = compiled(["key", "to", "subject"], (db, p) =>
+  db
+    .insert(emailSends)
+    .values({ key: p.key, to: p.to, subject: p.subject })
+    .onConflictDoNothing()
+    .returning({ key: emailSends.key }),
+);
+
+const recordSent = compiled(["key", "messageId"], (db, p) =>
+  db
+    .update(emailSends)
+    .set({ messageId: sql`${p.messageId}`, sentAt: sql`now()` })
+    .where(eq(emailSends.key, p.key)),
+);
 
 /** What the mail tells, from the order as it is now; null when its parcel or refund is not the order's. */
 async function eventOf(ctx: Ctx, order: Order, payload: OrderEmailPayload): Promise<OrderEmailEvent | null> {
