@@ -16,6 +16,7 @@ import type { Order } from "../orders/schemas";
 import * as ordersModule from "../orders/service";
 import * as payments from "../payments/service";
 import type { PricingResult } from "../pricing/service";
+import * as pricing from "../pricing/service";
 import type { CouponRefusal } from "../promotions/service";
 import * as promotions from "../promotions/service";
 import { type CheckoutAddress, PlaceOrderInput } from "./schemas";
@@ -282,12 +283,7 @@ async function insertOrder(tx: TxCtx, head: OrderHead) {
     tokenHash: head.orderToken ? hashToken(head.orderToken) : null,
     cartId: head.cartId,
     currency: head.currency,
-    subtotal: priced.subtotal,
-    discountTotal: priced.discountTotal,
-    shippingTotal: priced.shippingTotal,
-    taxTotal: priced.taxTotal,
-    total: priced.total,
-    taxInclusive: priced.taxInclusive,
+    ...pricing.totalsOf(priced),
     shippingAddress: head.shippingAddress,
     billingAddress: head.billingAddress,
     // A bare parameter: a missing shipping is SQL NULL, not JSON null.
