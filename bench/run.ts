@@ -820,7 +820,15 @@ async function main(): Promise<void> {
   const checkout =
     !opts.only || opts.only.some((k) => CHECKOUT_KEYS.includes(k))
       ? await measureCheckout(
-          { api, sample, adminHeaders: asSession, orders: BENCH_ORDERS, connections: opts.connections, say },
+          {
+            api,
+            sample,
+            adminHeaders: asSession,
+            orders: BENCH_ORDERS,
+            connections: opts.connections,
+            databaseUrl: process.env.DATABASE_URL ?? `postgres://cartwright:cartwright@127.0.0.1:${pgPort}/cartwright`,
+            say,
+          },
           opts.only,
         )
       : {};
