@@ -6,7 +6,7 @@ import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { isoText } from "../../lib/sql-iso";
 import { hashToken } from "../../lib/tokens";
-import { whenCommitted } from "../../lib/transaction";
+import { type TxCtx, whenCommitted } from "../../lib/transaction";
 import { productTag } from "../catalog/service";
 import { GUEST_CART_DAYS } from "./schemas";
 
@@ -122,6 +122,35 @@ const lockStatement = statement<"cartId" | "userId" | "tokenHash", CartHead & Re
   (p) => sql`${PREPARED}
     update carts c set updated_at = now() where c.id = ${p.cartId} and ${heldBy(p)}
     returning ${headColumns}`,
+);
+
+/**
+ * For checkout: the cart the caller holds with its rows, locked until the transaction ends, in
+ * one statement and without a write (the checkout converts the cart). The lines are read in the
+ * statement's snapshot; they are the lines at the lock when the locked row is the version that
+ * snapshot saw, as every write to a cart's lines updates its row (see add-line.ts). When a writer
+ * committed in between, they are read again, under the lock. 404 as `lockCart`.
+ */
+export async function lockCartRows(tx: TxCtx, cartId: string): Promise<CartRows> {
+  const [row] = await lockRowsStatement(tx.db, { cartId, ...holder(tx) });
+  if (!row) throw notFound();
+  await cartChanged(tx, cartId);
+  const { current, ...cart } = row;
+  return current ? cart : readCartRows(tx, cartId);
+}
+
+const lockRowsStatement = statement<
+  "cartId" | "userId" | "tokenHash",
+  CartRows & { current: boolean } & Record<string, unknown>
+>(
+  ["cartId", "userId", "tokenHash"],
+  (p) => sql`${PREPARED}
+    select ${headColumns}, coalesce(u.orders_placed, 0) as "ordersPlaced",
+      ${lineRows(sql`(select * from cart_lines where cart_id = c.id)`)} as lines,
+      c.xmin = (select seen.xmin from carts seen where seen.id = c.id) as current
+    from carts c left join users u on u.id = c.customer_id
+    where c.id = ${p.cartId} and ${heldBy(p)}
+    for update of c`,
 );
 
 /**

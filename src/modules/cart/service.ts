@@ -22,7 +22,7 @@ import {
 import { type CartQuote, cartView, priceQuote, quoteCart } from "./view";
 
 // For checkout: the cart locked and read in its transaction, and priced as a cart read prices it.
-export { lockCart, readCartRows } from "./cart-rows";
+export { lockCartRows } from "./cart-rows";
 export { applyCoupon, removeCoupon } from "./coupons";
 export { addItem, clearCart, removeItem, updateItem } from "./lines";
 export { mergeCart } from "./merge";

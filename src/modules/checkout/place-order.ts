@@ -10,7 +10,7 @@ import { newId } from "../../lib/ids";
 import { hashToken, randomToken } from "../../lib/tokens";
 import { inTransaction, type TxCtx } from "../../lib/transaction";
 import * as addressBook from "../addresses/service";
-import { type CartQuote, lockCart, priceQuote, quoteCart, readCartRows } from "../cart/service";
+import { type CartQuote, lockCartRows, priceQuote, quoteCart } from "../cart/service";
 import * as catalog from "../catalog/service";
 import type { Order } from "../orders/schemas";
 import * as ordersModule from "../orders/service";
@@ -44,8 +44,7 @@ export async function placeOrder(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>)
 
 async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
   // The cart's lock first: a second checkout of the same cart waits here, then finds it converted (404).
-  const cart = await lockCart(tx, input.cartId);
-  const rows = await readCartRows(tx, cart.id);
+  const rows = await lockCartRows(tx, input.cartId);
   const shippingAddress = await snapshotOf(tx, input.shippingAddress, "shippingAddress");
   const billingAddress = input.billingAddress
     ? await snapshotOf(tx, input.billingAddress, "billingAddress")
@@ -81,7 +80,7 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
   const orderToken = customerId ? null : `ot_${randomToken()}`;
   const row = await insertOrder(tx, {
     orderId,
-    cartId: cart.id,
+    cartId: rows.id,
     customerId,
     email,
     orderToken,
@@ -107,12 +106,12 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
   const [payment, lines] = await Promise.all([
     payments.openPayment(tx, row),
     insertLines(tx, orderId, quote, priced),
-    convertCart(tx.db, { id: cart.id }),
+    convertCart(tx.db, { id: rows.id }),
     customerId && countOrder(tx.db, { id: customerId }),
     ordersModule.recordEventInTx(tx, orderId, {
       kind: "placed",
       to: "pending_payment",
-      data: { cartId: cart.id, total: priced.total },
+      data: { cartId: rows.id, total: priced.total },
     }),
     ordersModule.enqueueOrderEmailInTx(tx, { orderId, kind: "confirmation" }),
   ]);

@@ -25,6 +25,31 @@ async function ledgerBalanced(variantId: string) {
 }
 
 describe("concurrent checkouts", () => {
+  test("a cart change committed while the checkout waited for the cart's lock is what the order holds", async () => {
+    const product = await makeProduct(t, { title: "Changed meanwhile", variants: [{ price: 1000, onHand: 20 }] });
+    const variantId = product.variants[0]?.id as string;
+    const cart = await cartWith(t, [{ variantId, quantity: 1 }]);
+    let locked: () => void = () => {};
+    const holding = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // Another cart writer: the cart's row first (as every line write does), then its line, then a pause.
+    const writer = t.sql.begin(async (tx) => {
+      await tx`update carts set updated_at = now() where id = ${cart.id}`;
+      await tx`update cart_lines set quantity = 3 where cart_id = ${cart.id}`;
+      locked();
+      await Bun.sleep(300);
+    });
+    await holding;
+    const placed = await checkoutRest(cart, checkoutBody(cart, methodId));
+    await writer;
+    expect(placed.status).toBe(201);
+    expect(placed.body.order.items.map((i: { quantity: number }) => i.quantity)).toEqual([3]);
+    expect(placed.body.order.subtotal).toBe(3000);
+    const [level] = await t.sql`select reserved from inventory_levels where variant_id = ${variantId}`;
+    expect(level?.reserved).toBe(3);
+  });
+
   test("50 checkouts for the last 5 units: exactly 5 orders and 45 OUT_OF_STOCK, the ledger balanced", async () => {
     const product = await makeProduct(t, { title: "Last five", variants: [{ price: 1000, onHand: 50 }] });
     const variantId = product.variants[0]?.id as string;
