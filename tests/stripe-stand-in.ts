@@ -1,4 +1,5 @@
 import Stripe from "stripe";
+import { StandInServer } from "./stand-in-server";
 
 // A local stand-in for the Stripe endpoints Cartwright uses (architecture.md "Tests"): the real
 // `stripe` SDK talks to it over HTTP (its host/port/protocol options). It is as strict as Stripe
@@ -82,7 +83,7 @@ const CANCELABLE = new Set(["requires_payment_method", "requires_capture", "requ
 const now = () => Math.floor(Date.now() / 1000);
 const randomId = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
 
-export class StripeStandIn {
+export class StripeStandIn extends StandInServer {
   readonly paymentIntents = new Map<string, StandInPaymentIntent>();
   readonly refunds = new Map<string, StandInRefund>();
   received: StandInRequest[] = [];
@@ -93,26 +94,7 @@ export class StripeStandIn {
   /** New refunds answer `pending`, as some payment methods' do, until `settleRefund`. */
   refundsSettleLater = false;
   private readonly idempotent = new Map<string, { fingerprint: string; body: unknown } | "in-flight">();
-  private server: ReturnType<typeof Bun.serve> | null = null;
-  private port = 0;
   private readonly sdk = new Stripe(STAND_IN_SECRET_KEY);
-
-  /** Starts (or starts again on the same port after `stop`) and answers its URL. */
-  start(): string {
-    this.server = Bun.serve({ port: this.port, hostname: "127.0.0.1", fetch: (req) => this.handle(req) });
-    this.port = this.server.port ?? 0;
-    return this.url;
-  }
-
-  /** Goes away: connections are refused until `start`. What it holds stays. */
-  async stop(): Promise<void> {
-    await this.server?.stop(true);
-    this.server = null;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
 
   /** The app's environment for Stripe through this stand-in. */
   env(): Record<string, string> {
@@ -207,7 +189,7 @@ export class StripeStandIn {
     this.refused = [];
   }
 
-  private async handle(req: Request): Promise<Response> {
+  protected async handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const route = `${req.method} ${url.pathname}`;
     const key = req.method === "POST" ? req.headers.get("idempotency-key") : null;

@@ -1,5 +1,5 @@
 import { afterAll } from "bun:test";
-import type { Server } from "bun";
+import { StandInServer } from "./stand-in-server";
 
 // A local stand-in for the Typesense endpoints Cartwright uses (architecture.md "Tests"): the real
 // `typesense` client talks to it over HTTP. It is strict about what we send, so a test fails
@@ -68,29 +68,10 @@ class Refusal extends Error {
   }
 }
 
-export class TypesenseStandIn {
+export class TypesenseStandIn extends StandInServer {
   readonly collections = new Map<string, Collection>();
   readonly aliases = new Map<string, string>();
   received: Received = { imports: [], deletes: [], searches: [], refused: [] };
-  private server: Server<undefined> | null = null;
-  private port = 0;
-
-  /** Starts (or starts again, on the same port, after `stop`) and answers its URL. */
-  start(): string {
-    this.server = Bun.serve({ port: this.port, hostname: "127.0.0.1", fetch: (req) => this.handle(req) });
-    this.port = this.server.port ?? 0;
-    return this.url;
-  }
-
-  /** Goes away as a crashed node would: connections are refused until `start`. Its data stays. */
-  async stop(): Promise<void> {
-    await this.server?.stop(true);
-    this.server = null;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
 
   /** Forgets what it was asked (not what it holds). */
   clearReceived(): void {
@@ -102,7 +83,7 @@ export class TypesenseStandIn {
     return this.collections.get(this.aliases.get(nameOrAlias) ?? nameOrAlias);
   }
 
-  private async handle(req: Request): Promise<Response> {
+  protected async handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     try {
       if (url.pathname === "/health") return json(200, { ok: true });
