@@ -12,7 +12,7 @@ import { inTransaction, type TxCtx } from "../../lib/transaction";
 import * as addressBook from "../addresses/service";
 import { type CartQuote, lockCartRows, priceQuote, quoteCart } from "../cart/service";
 import * as catalog from "../catalog/service";
-import type { Order } from "../orders/schemas";
+import { type Order, OrderAddress } from "../orders/schemas";
 import * as ordersModule from "../orders/service";
 import * as payments from "../payments/service";
 import type { PricingResult } from "../pricing/service";
@@ -222,16 +222,8 @@ async function snapshotOf(tx: TxCtx, address: CheckoutAddress, field: string): P
       }
       throw err;
     });
-    return {
-      name: saved.name,
-      line1: saved.line1,
-      line2: saved.line2,
-      city: saved.city,
-      region: saved.region,
-      postalCode: saved.postalCode,
-      country: saved.country,
-      phone: saved.phone,
-    };
+    // The saved address's fields, without its id and flags: later edits of the book leave the order as it was.
+    return OrderAddress.parse(saved);
   }
   return {
     name: address.name,

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ORDER_STATUSES, PAYMENT_PROVIDERS, PAYMENT_STATUSES, REFUND_STATUSES } from "../../db/schema";
 import { PageQuery } from "../../lib/pagination";
+import { Address } from "../addresses/schemas";
 import { Currency } from "../catalog/schemas";
 
 /** The document's tag of every admin order route, whichever module declares it. */
@@ -25,18 +26,17 @@ export const OrderIdParams = z.object({
 });
 export const OrderIdInput = z.object({ id: z.uuid() });
 
-export const OrderAddress = z
-  .object({
-    name: z.string(),
-    line1: z.string(),
-    line2: z.string().nullable(),
-    city: z.string(),
-    region: z.string().nullable(),
-    postalCode: z.string(),
-    country: z.string(),
-    phone: z.string().nullable(),
-  })
-  .openapi("OrderAddress");
+/** An address as the order keeps it: a saved address's fields at the time of the order. */
+export const OrderAddress = Address.pick({
+  name: true,
+  line1: true,
+  line2: true,
+  city: true,
+  region: true,
+  postalCode: true,
+  country: true,
+  phone: true,
+}).openapi("OrderAddress");
 
 export const OrderItem = z
   .object({
