@@ -77,3 +77,12 @@ test("compiled() runs a builder's query built once, its rows mapped as the build
   expect(await byId(database.db, { id: newId() })).toEqual([]);
   expect(builds).toBe(1);
 });
+
+test("only Graphile's add_job asks for generic plans; the app's own statements keep Postgres' choice", async () => {
+  const [fn] = await database.sql`
+    select p.proconfig from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'graphile_worker' and p.proname = 'add_job'`;
+  expect(fn?.proconfig).toEqual(["plan_cache_mode=force_generic_plan"]);
+  const [session] = await database.sql`select current_setting('plan_cache_mode') as mode`;
+  expect(session?.mode).toBe("auto");
+});

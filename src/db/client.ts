@@ -95,14 +95,7 @@ export function connectDatabase(url: string, poolSize: number): Database {
     idle_timeout: 60,
     // Recycle connections so a failover or restarted server is picked up.
     max_lifetime: 60 * 30,
-    connection: {
-      application_name: "cartwright",
-      // Our named statements are the ones whose plan does not depend on their values (above):
-      // planned once, not five times first. So are the statements inside Graphile Worker's
-      // add_job, which Postgres otherwise plans again on every call (0.3 ms of a checkout's 4).
-      // Unnamed statements (filters, searches) are still planned for their values, every time.
-      plan_cache_mode: "force_generic_plan",
-    },
+    connection: { application_name: "cartwright" },
   });
   const db = drizzle({ client: preparing(sql), schema });
   // Requests have drained by the time this runs; a connection wedged by an outage must not hold up exit.

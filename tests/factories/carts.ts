@@ -1,3 +1,4 @@
+import type postgres from "postgres";
 import type { Caller, RestClient, TestApp, TestUser } from "../harness";
 
 /** A shopper's handle on one cart: its id, and clients that carry what holds it. */
@@ -47,4 +48,36 @@ export async function addToCart(cart: CartHandle, variantId: string, quantity = 
   const res = await cart.rest.post(cart.path("/items"), { variantId, quantity });
   if (res.status !== 200) throw new Error(`adding to a cart: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/**
+ * `request` started while another transaction holds the cart's lock, having run `write`:
+ * that write commits once the request's statement waits for the lock, so the statement's
+ * snapshot is older than the cart it locks.
+ */
+export async function withWriteInBetween<T>(
+  t: TestApp,
+  cartId: string,
+  write: (sql: postgres.Sql) => Promise<unknown>,
+  request: () => Promise<T>,
+): Promise<T> {
+  const other = await t.sql.reserve();
+  try {
+    await other`begin`;
+    await other`update carts set updated_at = now() where id = ${cartId}`;
+    await write(other as unknown as postgres.Sql);
+    const pending = request();
+    for (let waited = 0; ; waited += 5) {
+      const [row] = await t.sql`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`;
+      if (row?.n) break;
+      if (waited > 5000) throw new Error("the request never waited for the cart's lock");
+      await Bun.sleep(5);
+    }
+    await other`commit`;
+    return await pending;
+  } finally {
+    other.release();
+  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type postgres from "postgres";
-import { addToCart, type CartHandle, guestCart } from "../../../../tests/factories/carts";
+import { addToCart, type CartHandle, guestCart, withWriteInBetween } from "../../../../tests/factories/carts";
 import { makeProduct } from "../../../../tests/factories/products";
 import { useTestApp } from "../../../../tests/harness";
 import { MAX_LINES, MAX_QUANTITY } from "../schemas";
@@ -39,37 +39,6 @@ async function putLines(sql: postgres.Sql, cartId: string, variantIds: string[])
     insert into cart_lines (id, cart_id, variant_id, product_id, quantity, added_unit_price, title, variant_title, sku)
     select gen_random_uuid(), ${cartId}, v.id, v.product_id, 1, v.price, 'Enamel mug', v.title, v.sku
     from variants v where v.id = any(${variantIds}::uuid[])`;
-}
-
-/**
- * `request` started while another transaction holds the cart's lock, having run `write`:
- * that write commits once the request's statement waits for the lock, so the statement's
- * snapshot is older than the cart it locks.
- */
-async function withWriteInBetween<T>(
-  cartId: string,
-  write: (sql: postgres.Sql) => Promise<unknown>,
-  request: () => Promise<T>,
-): Promise<T> {
-  const other = await t.sql.reserve();
-  try {
-    await other`begin`;
-    await other`update carts set updated_at = now() where id = ${cartId}`;
-    await write(other as unknown as postgres.Sql);
-    const pending = request();
-    for (let waited = 0; ; waited += 5) {
-      const [row] = await t.sql`
-        select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`;
-      if (row?.n) break;
-      if (waited > 5000) throw new Error("the request never waited for the cart's lock");
-      await Bun.sleep(5);
-    }
-    await other`commit`;
-    return await pending;
-  } finally {
-    other.release();
-  }
 }
 
 describe("concurrent adds to one cart", () => {
@@ -142,6 +111,7 @@ describe("a write to the cart between the add's snapshot and its lock", () => {
     const [mine, theirs] = (await stocked(10, 2)) as [string, string];
     const cart = await guestCart(t);
     const answer = await withWriteInBetween(
+      t,
       cart.id,
       (sql) => putLines(sql, cart.id, [theirs]),
       () => post(cart, mine, 3),
@@ -158,6 +128,7 @@ describe("a write to the cart between the add's snapshot and its lock", () => {
     const cart = await guestCart(t);
     await addToCart(cart, variantId, 2);
     const answer = await withWriteInBetween(
+      t,
       cart.id,
       (sql) => sql`update cart_lines set quantity = quantity + 1 where cart_id = ${cart.id}`,
       () => post(cart, variantId, 3),
@@ -172,6 +143,7 @@ describe("a write to the cart between the add's snapshot and its lock", () => {
     await putLines(t.sql, cart.id, variantIds.slice(0, MAX_LINES - 1));
     const last = variantIds[MAX_LINES] as string;
     const answer = await withWriteInBetween(
+      t,
       cart.id,
       (sql) => putLines(sql, cart.id, [variantIds[MAX_LINES - 1] as string]),
       () => post(cart, last, 1),
