@@ -130,6 +130,23 @@ describe("expireOrders", () => {
     expect(await levelOf(fresh.variantId)).toEqual({ on_hand: 4, reserved: 2 });
   });
 
+  test("an order whose cancellation fails holds back neither the others nor the next run", async () => {
+    const broken = await placed();
+    const due = await placed();
+    await t.sql`update orders set expires_at = now() - interval '2 minutes' where id = ${broken.order.id}`;
+    await t.sql`update orders set expires_at = now() - interval '1 minute' where id = ${due.order.id}`;
+    // Books that disagree with the ledger: nothing is reserved to release, so its cancellation is refused.
+    await t.sql`update inventory_levels set reserved = 0 where variant_id = ${broken.variantId}`;
+    const system = t.ctx({ kind: "system", name: "expire-orders" });
+    expect(await checkout.expireOrders(system)).toBe(1);
+    const rows = await t.sql`select id, status from orders where id in (${broken.order.id}, ${due.order.id})`;
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({
+      [broken.order.id]: "pending_payment",
+      [due.order.id]: "cancelled",
+    });
+    expect(await levelOf(due.variantId)).toEqual({ on_hand: 4, reserved: 0 });
+  });
+
   test("the deadline is ORDER_PAYMENT_TIMEOUT_MINUTES after placing, and the worker runs the expiry every minute", async () => {
     const { order } = await placed();
     const [row] =
