@@ -9,6 +9,7 @@ import { inTransaction, type TxCtx } from "../../lib/transaction";
 import { FulfillOrderInput } from "./admin-schemas";
 import { enqueueOrderEmailInTx } from "./jobs";
 import { readAdminOrder } from "./order-view";
+import { heldByPendingRefundsInTx } from "./pending-refunds";
 import { type AdminOrder, OrderIdInput } from "./schemas";
 import { eventActor, lockOrder, recordEventInTx, transitionInTx } from "./status";
 
@@ -20,6 +21,8 @@ interface LineState {
   quantity: number;
   fulfilledQuantity: number;
   refundedQuantity: number;
+  /** Units pending refunds give back. */
+  refunding: number;
 }
 interface ParcelItem {
   orderItemId: string;
@@ -28,6 +31,12 @@ interface ParcelItem {
 
 /** Units of a line still to send: neither sent nor refunded (a unit sent and then refunded counts once). */
 const unsent = (l: LineState) => Math.max(0, l.quantity - l.fulfilledQuantity - l.refundedQuantity);
+
+/**
+ * Of those, the units a parcel may take: not the ones a refund under way gives back (it may still put
+ * them back on the shelf). They stay unsent until it settles, so the order is not fulfilled before.
+ */
+const sendable = (l: LineState) => Math.max(0, unsent(l) - l.refunding);
 
 /**
  * Records a parcel of some or all of a paid order's unsent units (no items: all of them), with its carrier
@@ -45,8 +54,9 @@ export async function fulfillOrder(ctx: Ctx, raw: z.input<typeof FulfillOrderInp
       });
     }
     const lines = await linesOf(tx, id);
-    const parcel = items ? checkedParcel(lines, items) : lines.flatMap((l) => unitsOf(l.id, unsent(l)));
-    if (parcel.length === 0) throw new AppError("CONFLICT", "Every unit of this order is already sent or refunded");
+    const parcel = items ? checkedParcel(lines, items) : lines.flatMap((l) => unitsOf(l.id, sendable(l)));
+    if (parcel.length === 0)
+      throw new AppError("CONFLICT", "Every unit of this order is already sent, refunded or being refunded");
 
     const fulfillmentId = newId();
     await tx.db
@@ -107,17 +117,22 @@ async function assertDeliverable(tx: TxCtx, orderId: string): Promise<void> {
   }
 }
 
-const linesOf = (tx: TxCtx, orderId: string): Promise<LineState[]> =>
-  tx.db
-    .select({
-      id: orderLines.id,
-      quantity: orderLines.quantity,
-      fulfilledQuantity: orderLines.fulfilledQuantity,
-      refundedQuantity: orderLines.refundedQuantity,
-    })
-    .from(orderLines)
-    .where(eq(orderLines.orderId, orderId))
-    .orderBy(orderLines.position);
+async function linesOf(tx: TxCtx, orderId: string): Promise<LineState[]> {
+  const [lines, held] = await Promise.all([
+    tx.db
+      .select({
+        id: orderLines.id,
+        quantity: orderLines.quantity,
+        fulfilledQuantity: orderLines.fulfilledQuantity,
+        refundedQuantity: orderLines.refundedQuantity,
+      })
+      .from(orderLines)
+      .where(eq(orderLines.orderId, orderId))
+      .orderBy(orderLines.position),
+    heldByPendingRefundsInTx(tx, orderId),
+  ]);
+  return lines.map((l) => ({ ...l, refunding: held.units.get(l.id) ?? 0 }));
+}
 
 const unitsOf = (orderItemId: string, quantity: number): ParcelItem[] =>
   quantity > 0 ? [{ orderItemId, quantity }] : [];
@@ -127,7 +142,7 @@ function checkedParcel(lines: LineState[], items: ParcelItem[]): ParcelItem[] {
   const issues = items.flatMap((item, i) => {
     const line = lines.find((l) => l.id === item.orderItemId);
     if (!line) return [{ path: ["items", i, "orderItemId"], message: "Not an item of this order" }];
-    const left = unsent(line);
+    const left = sendable(line);
     return item.quantity > left ? [{ path: ["items", i, "quantity"], message: `At most ${left} left to send` }] : [];
   });
   if (issues.length > 0) throw validationError(issues);

@@ -11,4 +11,5 @@ export {
 } from "./jobs";
 export { sendOrderEmail } from "./order-emails";
 export { type OrderParts, orderNumber, readAdminOrder, readOrder, toOrder } from "./order-view";
+export { type HeldByRefunds, heldByPendingRefundsInTx } from "./pending-refunds";
 export { assertCanBecome, canBecome, lockOrder, recordEventInTx, TRANSITIONS, transitionInTx } from "./status";

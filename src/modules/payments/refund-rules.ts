@@ -1,5 +1,6 @@
 import type { OrderStatus, orderLines, orders } from "../../db/schema";
 import { AppError, fieldError } from "../../lib/errors";
+import type { HeldByRefunds } from "../orders/service";
 
 // What a refund may give back (domain.md "Payments"): never more than was paid, less what was
 // refunded and what refunds under way hold; by item, never more units than were bought.
@@ -13,16 +14,15 @@ export interface RefundRequest {
   restock?: boolean;
 }
 
-/** What refunds still pending hold of the order: their amount and units per line. */
-export interface Held {
-  amount: number;
-  units: Map<string, number>;
-}
-
 const OPEN_FOR_REFUNDS: readonly OrderStatus[] = ["paid", "fulfilled", "delivered", "partially_refunded"];
 
 /** The amount a refund gives back, or why it may not (409 for the order's state, 400 naming the field). */
-export function refundAmount(order: OrderRow, lines: readonly LineRow[], held: Held, req: RefundRequest): number {
+export function refundAmount(
+  order: OrderRow,
+  lines: readonly LineRow[],
+  held: HeldByRefunds,
+  req: RefundRequest,
+): number {
   const left = order.paidAmount - order.refundedAmount - held.amount;
   const cancelledWithMoney = order.status === "cancelled" && order.paidAmount > order.refundedAmount;
   if (!OPEN_FOR_REFUNDS.includes(order.status) && !cancelledWithMoney) {
@@ -48,7 +48,11 @@ export function refundAmount(order: OrderRow, lines: readonly LineRow[], held: H
 }
 
 /** The items' share of their lines' totals; each unit's share is fixed, so refunding a line unit by unit sums to its total. */
-function itemsAmount(lines: readonly LineRow[], held: Held, items: NonNullable<RefundRequest["items"]>): number {
+function itemsAmount(
+  lines: readonly LineRow[],
+  held: HeldByRefunds,
+  items: NonNullable<RefundRequest["items"]>,
+): number {
   const seen = new Set<string>();
   return items.reduce((sum, item, i) => {
     const line = lines.find((l) => l.id === item.orderItemId);

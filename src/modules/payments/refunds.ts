@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { orderLines, refunds } from "../../db/schema";
 import { enqueue } from "../../jobs/enqueue";
 import { requireStaff } from "../../lib/access";
@@ -9,7 +9,7 @@ import type { AdminOrder } from "../orders/schemas";
 import * as ordersService from "../orders/service";
 import { executeRefundJob } from "./jobs";
 import { executeRefund } from "./refund-execution";
-import { type Held, type RefundRequest, refundAmount } from "./refund-rules";
+import { type RefundRequest, refundAmount } from "./refund-rules";
 import { RefundOrderInput } from "./schemas";
 
 export interface StartRefund extends RefundRequest {
@@ -29,7 +29,7 @@ export async function startRefundInTx(tx: TxCtx, input: StartRefund): Promise<st
   const order = await ordersService.lockOrder(tx, input.orderId);
   const [lines, held] = await Promise.all([
     input.items ? tx.db.select().from(orderLines).where(eq(orderLines.orderId, order.id)) : [],
-    heldByPendingRefunds(tx, order.id),
+    ordersService.heldByPendingRefundsInTx(tx, order.id),
   ]);
   const amount = refundAmount(order, lines, held, input);
   const id = newId();
@@ -69,18 +69,6 @@ export async function refundableInTx(
   tx: TxCtx,
   order: { id: string; paidAmount: number; refundedAmount: number },
 ): Promise<number> {
-  const held = await heldByPendingRefunds(tx, order.id);
+  const held = await ordersService.heldByPendingRefundsInTx(tx, order.id);
   return order.paidAmount - order.refundedAmount - held.amount;
-}
-
-async function heldByPendingRefunds(tx: TxCtx, orderId: string): Promise<Held> {
-  const pending = await tx.db
-    .select({ amount: refunds.amount, lines: refunds.lines })
-    .from(refunds)
-    .where(and(eq(refunds.orderId, orderId), eq(refunds.status, "pending")));
-  const units = new Map<string, number>();
-  for (const line of pending.flatMap((r) => r.lines)) {
-    units.set(line.orderLineId, (units.get(line.orderLineId) ?? 0) + line.quantity);
-  }
-  return { amount: pending.reduce((sum, r) => sum + r.amount, 0), units };
 }
