@@ -280,7 +280,8 @@ async function mailBacklog(opts: Options): Promise<{ queued: number; sentAfterSe
   const queued = async () => {
     const [row] = await db<{ n: number }[]>`
       select count(*)::int as n from graphile_worker._private_jobs j
-      join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'send-order-email'`;
+      join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = 'send-order-email' and j.attempts < j.max_attempts`;
     return row?.n ?? 0;
   };
   try {

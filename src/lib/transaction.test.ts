@@ -243,11 +243,15 @@ describe("isolation", () => {
     expect(await inTransaction(system, (tx) => currentIsolation(tx))).toBe("read committed");
   });
 
-  test("a nested call may not ask for more than the outermost opened", async () => {
+  test("a nested call, joined or not, may not ask for more than the outermost opened", async () => {
     const nested = inTransaction(system, (tx) =>
       inTransaction(tx, (inner) => currentIsolation(inner), { isolation: "serializable" }),
     );
     await expect(nested).rejects.toThrow(/must be the outermost/);
+    const joined = inTransaction(system, (tx) =>
+      inTransaction(tx, (inner) => currentIsolation(inner), { isolation: "serializable", join: true }),
+    );
+    await expect(joined).rejects.toThrow(/must be the outermost/);
     const weaker = inTransaction(
       system,
       (tx) => inTransaction(tx, (inner) => currentIsolation(inner), { isolation: "read committed" }),

@@ -65,7 +65,10 @@ export async function inTransaction<T>(
   fn: (tx: TxCtx) => Promise<T>,
   opts: TransactionOptions = {},
 ): Promise<T> {
-  if (isTx(ctx)) return opts.join ? fn(ctx) : inSavepoint(ctx, fn, opts);
+  if (isTx(ctx)) {
+    assertIsolation(ctx, opts);
+    return opts.join ? fn(ctx) : inSavepoint(ctx, fn);
+  }
   const isolation = opts.isolation ?? "read committed";
   for (let attempt = 0; ; attempt++) {
     // A fresh level per attempt: a failed attempt's callbacks are dropped with it.
@@ -100,13 +103,18 @@ export async function whenCommitted(ctx: Pick<Ctx, "log">, fn: () => unknown): P
   else await runAfterCommit(ctx, [fn]);
 }
 
-async function inSavepoint<T>(outer: TxCtx, fn: (tx: TxCtx) => Promise<T>, opts: TransactionOptions): Promise<T> {
+/** Nested work, joined or in a savepoint, cannot ask for more isolation than its transaction has. */
+function assertIsolation(outer: TxCtx, opts: TransactionOptions): void {
   const parent = outer[level];
   if (opts.isolation && STRENGTH[opts.isolation] > STRENGTH[parent.isolation]) {
     throw new Error(
       `a ${opts.isolation} transaction must be the outermost: this one runs in a ${parent.isolation} one`,
     );
   }
+}
+
+async function inSavepoint<T>(outer: TxCtx, fn: (tx: TxCtx) => Promise<T>): Promise<T> {
+  const parent = outer[level];
   const child: Level = { afterCommit: [], isolation: parent.isolation };
   const result = await outer.db.transaction((db) => fn(txCtx(outer, db, child)));
   // Released: its callbacks now stand or fall with the enclosing level.
