@@ -90,8 +90,11 @@ export async function payOrder(ctx: Ctx, raw: unknown): Promise<CheckoutPayment>
   return ensurePayment(ctx, id);
 }
 
-/** The order's row, made on the first call (concurrent first calls make one: the order id is unique). */
+/** The order's row, made if it has none (concurrent first calls make one: the order id is unique). */
 async function rowFor(ctx: Ctx, order: PayableOrder): Promise<PaymentRow> {
+  // Read first: checkout opens the row in its own transaction, so after a checkout it exists.
+  const found = await paymentOf(ctx, order.id);
+  if (found) return found;
   const made = await openPayment(ctx, order);
   if (made) return made;
   const row = await paymentOf(ctx, order.id);
