@@ -68,3 +68,11 @@ export function compiled<const K extends string, Q extends { prepare(name: strin
 
 const placeholders = <K extends string>(names: readonly K[]) =>
   Object.fromEntries(names.map((n) => [n, sql.placeholder(n)])) as Record<K, Placeholder<K>>;
+
+/**
+ * For the rest of the transaction `db` is in, generic plans for every statement: for a transaction
+ * of lookups and writes by key only (a checkout). Postgres would otherwise plan its statements over
+ * arrays (`= any($1)`, `unnest`) again at every call, a generic plan looking costlier to it.
+ * Never for a transaction that filters or searches: their best plan depends on their values.
+ */
+export const genericPlansInTx = (db: Db) => db.execute(sql`set local plan_cache_mode = force_generic_plan`);

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { PREPARED } from "../../db/client";
 import { carts, type OrderAddressSnapshot, type orderLines, orders, users } from "../../db/schema";
-import { compiled, statement } from "../../db/statement";
+import { compiled, genericPlansInTx, statement } from "../../db/statement";
 import { requireShopper } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
 import { AppError, fieldError } from "../../lib/errors";
@@ -44,7 +44,8 @@ export async function placeOrder(ctx: Ctx, raw: z.input<typeof PlaceOrderInput>)
 
 async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
   // The cart's lock first: a second checkout of the same cart waits here, then finds it converted (404).
-  const rows = await lockCartRows(tx, input.cartId);
+  // Every statement of a checkout is by key: generic plans, sent with the lock, not waited for apart.
+  const [, rows] = await Promise.all([genericPlansInTx(tx.db), lockCartRows(tx, input.cartId)]);
   const shippingAddress = await snapshotOf(tx, input.shippingAddress, "shippingAddress");
   const billingAddress = input.billingAddress
     ? await snapshotOf(tx, input.billingAddress, "billingAddress")
