@@ -125,6 +125,9 @@ const heldUnits = (o: OrderState, line: number) =>
       .map((i) => i.quantity),
   );
 const unsent = (l: LineState) => Math.max(0, l.quantity - l.fulfilled - l.refunded);
+/** Unsent units a parcel may take: not those a pending refund gives back (it may restock them). */
+const sendableOf = (o: OrderState, line: number) =>
+  Math.max(0, unsent(o.lines[line] as LineState) - heldUnits(o, line));
 /** Units `taken + 1 .. taken + quantity` of a line: cumulative rounded shares of its total. */
 const unitsShare = (l: LineState, taken: number, quantity: number) =>
   Math.round((l.total * (taken + quantity)) / l.quantity) - Math.round((l.total * taken) / l.quantity);
@@ -242,8 +245,10 @@ function markPaid(s: State, o: OrderState): Expected {
 
 function fulfil(o: OrderState, parcel: { line: number; quantity: number } | null): Expected {
   if (!FULFILLABLE.includes(o.status)) return conflict;
-  const units = parcel ? [parcel] : o.lines.map((l, line) => ({ line, quantity: unsent(l) })).filter((p) => p.quantity);
-  if (parcel && parcel.quantity > unsent(o.lines[parcel.line] as LineState)) return invalid;
+  const units = parcel
+    ? [parcel]
+    : o.lines.map((_, line) => ({ line, quantity: sendableOf(o, line) })).filter((p) => p.quantity);
+  if (parcel && parcel.quantity > sendableOf(o, parcel.line)) return invalid;
   if (units.length === 0) return conflict;
   const last = o.lines.every((l, i) => unsent(l) <= (units.find((p) => p.line === i)?.quantity ?? 0));
   for (const p of units) (o.lines[p.line] as LineState).fulfilled += p.quantity;
@@ -742,7 +747,7 @@ const single = (action: Action): Planned => ({ actions: [action] });
 type Aim = (o: OrderState) => boolean;
 const unpaid: Aim = (o) => o.status === "pending_payment";
 const moneyIn: Aim = (o) => o.paid > refundedOf(o) + heldOf(o);
-const sendable: Aim = (o) => FULFILLABLE.includes(o.status) && o.lines.some((l) => unsent(l) > 0);
+const sendable: Aim = (o) => FULFILLABLE.includes(o.status) && o.lines.some((_, line) => sendableOf(o, line) > 0);
 const arriving: Aim = (o) => o.status === "fulfilled" || o.status === "partially_refunded";
 const cancellable: Aim = (o) => o.status === "pending_payment" || o.status === "paid";
 const confirmable: Aim = (o) => o.intent === "open" || o.intent === "declined";
@@ -916,7 +921,7 @@ function fulfilStep({ x, parcel, retry }: { x: number; parcel: { line: number; r
       const order = orderOf(s, i);
       if (!parcel) return single(fulfilAction(i, null, retry));
       const line = parcel.line % order.lines.length;
-      const quantity = 1 + (parcel.raw % (unsent(order.lines[line] as LineState) + 1));
+      const quantity = 1 + (parcel.raw % (sendableOf(order, line) + 1));
       return single(fulfilAction(i, { line, quantity }, retry));
     },
     sendable,
@@ -1122,12 +1127,22 @@ const restockedTwice: Example = [
   ],
 ];
 
+/** Order 0 paid, one unit refunded with restock (pending at Stripe), then all sent: the refunding unit stays (it was sent). */
+const sentWhileRefunding: Example = [
+  oneLamp(true),
+  [
+    payStep(0),
+    refundStep([0, { kind: "items", line: 0, raw: 0, restock: true }, false]),
+    fulfilStep({ x: 0, parcel: null, retry: false }),
+  ],
+];
+
 describe("the order state machine against its model", () => {
   test("with manual payments", async () => holds(await openShop(manualApp, null), [partlySentCancelled]), 120_000);
 
   test("with Stripe (the stand-in): webhooks confirmed, declined, late, duplicated, reordered", async () => {
     try {
-      await holds(await openShop(stripeApp, stripe), [restockedTwice, partlySentCancelled]);
+      await holds(await openShop(stripeApp, stripe), [restockedTwice, partlySentCancelled, sentWhileRefunding]);
     } finally {
       stripe.refundsSettleLater = false;
     }
