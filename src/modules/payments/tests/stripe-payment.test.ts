@@ -85,10 +85,12 @@ describe("ensurePayment (Stripe stand-in)", () => {
 
   test("an order cancelled while its PaymentIntent was made has that PaymentIntent cancelled too", async () => {
     const order = await placedOrder(t, { lines: [{ variantId: await stockedVariant(t), quantity: 1 }] });
-    stripe.latencyMs = 60;
+    // Stripe holds its answer long enough for the cancellation to commit once the request has reached it.
+    stripe.latencyMs = 250;
     try {
       const making = payments.ensurePayment(t.ctx(), order.id);
-      await Bun.sleep(20);
+      for (let i = 0; i < 500 && createsOf(order.id).length === 0; i++) await Bun.sleep(2);
+      expect(createsOf(order.id)).toHaveLength(1);
       await cancelUnpaid(t, order.id);
       await making;
     } finally {
