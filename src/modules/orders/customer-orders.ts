@@ -1,14 +1,21 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { orders } from "../../db/schema";
 import { requireUser } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
-import { AppError } from "../../lib/errors";
 import { hashToken } from "../../lib/tokens";
-import { pageOfOrders, readOrder } from "./order-view";
+import { pageOfOrders, readOrderIf } from "./order-view";
 import { type MyOrdersQuery, type Order, OrderIdInput, type OrderPage } from "./schemas";
 
-const notFound = () => new AppError("NOT_FOUND", "Order not found");
+type Owned = Pick<typeof orders.$inferSelect, "customerId" | "tokenHash">;
+
+/** Whether the caller is the signed-in customer who placed this order. */
+export const placedByCaller = (ctx: Ctx, order: Owned): boolean =>
+  ctx.actor.kind === "user" && order.customerId === ctx.actor.userId;
+
+/** Whether the caller holds this guest order's token (`X-Order-Token`, given once by the checkout). */
+export const tokenHeldByCaller = (ctx: Ctx, order: Owned): boolean =>
+  Boolean(ctx.orderToken && order.tokenHash && order.tokenHash === hashToken(ctx.orderToken));
 
 /** The signed-in customer's orders, newest first. */
 export async function listMyOrders(ctx: Ctx, input: z.output<typeof MyOrdersQuery>): Promise<OrderPage> {
@@ -19,13 +26,8 @@ export async function listMyOrders(ctx: Ctx, input: z.output<typeof MyOrdersQuer
 /** One of the signed-in customer's orders; anyone else's is 404, as if absent. */
 export async function getMyOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): Promise<Order> {
   const { id } = OrderIdInput.parse(raw);
-  const userId = requireUser(ctx.actor);
-  const [row] = await ctx.db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(and(eq(orders.id, id), eq(orders.customerId, userId)));
-  if (!row) throw notFound();
-  return readOrder(ctx, id);
+  requireUser(ctx.actor);
+  return readOrderIf(ctx, id, (row) => placedByCaller(ctx, row));
 }
 
 /**
@@ -34,11 +36,5 @@ export async function getMyOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): P
  */
 export async function getGuestOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): Promise<Order> {
   const { id } = OrderIdInput.parse(raw);
-  if (!ctx.orderToken) throw notFound();
-  const [row] = await ctx.db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(and(eq(orders.id, id), eq(orders.tokenHash, hashToken(ctx.orderToken))));
-  if (!row) throw notFound();
-  return readOrder(ctx, id);
+  return readOrderIf(ctx, id, (row) => tokenHeldByCaller(ctx, row));
 }

@@ -23,9 +23,12 @@ const headOf = (row: OrderRow) => ({
 });
 
 /** An order as its customer (or the guest with its token) sees it; NOT_FOUND when there is none. */
-export async function readOrder(ctx: Ctx, id: string): Promise<Order> {
+export const readOrder = (ctx: Ctx, id: string): Promise<Order> => readOrderIf(ctx, id, () => true);
+
+/** The same, for a caller `may` allow to see it: to anyone else it is NOT_FOUND too, as if absent. */
+export async function readOrderIf(ctx: Ctx, id: string, may: (row: OrderRow) => boolean): Promise<Order> {
   const [row] = await orderById(ctx.db, { id });
-  if (!row) throw new AppError("NOT_FOUND", "Order not found");
+  if (!row || !may(row)) throw new AppError("NOT_FOUND", "Order not found");
   return orderView(ctx, row);
 }
 

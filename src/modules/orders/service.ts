@@ -1,6 +1,6 @@
 // The orders module's operations, by sub-resource.
 export { getAdminOrder, listAdminOrders } from "./admin-orders";
-export { getGuestOrder, getMyOrder, listMyOrders } from "./customer-orders";
+export { getGuestOrder, getMyOrder, listMyOrders, placedByCaller, tokenHeldByCaller } from "./customer-orders";
 export { fulfillOrder, markOrderDelivered } from "./fulfillments";
 export {
   enqueueOrderEmailInTx,

@@ -3,7 +3,6 @@ import { byKey } from "../../db/client";
 import { orders, payments } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
-import { hashToken } from "../../lib/tokens";
 import { inTransaction } from "../../lib/transaction";
 import * as ordersService from "../orders/service";
 import { openPayment, type PaymentRow, paymentOf } from "./payment-rows";
@@ -79,9 +78,8 @@ export async function payOrder(ctx: Ctx, raw: unknown): Promise<CheckoutPayment>
     .select({ status: orders.status, customerId: orders.customerId, tokenHash: orders.tokenHash })
     .from(orders)
     .where(eq(orders.id, id));
-  const isCustomer = ctx.actor.kind === "user" && order?.customerId === ctx.actor.userId;
-  const hasToken = Boolean(ctx.orderToken && order?.tokenHash && order.tokenHash === hashToken(ctx.orderToken));
-  if (!order || !(isCustomer || hasToken)) throw new AppError("NOT_FOUND", "Order not found");
+  const owner = order && (ordersService.placedByCaller(ctx, order) || ordersService.tokenHeldByCaller(ctx, order));
+  if (!owner) throw new AppError("NOT_FOUND", "Order not found");
   if (order.status !== "pending_payment") {
     throw new AppError("CONFLICT", `An order that is ${order.status} takes no payment`, {
       orderStatus: order.status,
