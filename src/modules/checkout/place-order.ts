@@ -116,6 +116,12 @@ async function placeInTx(tx: TxCtx, input: PlaceOrderInput): Promise<Placed> {
     }),
     ordersModule.enqueueOrderEmailInTx(tx, { orderId, kind: "confirmation" }),
   ]);
+  if (priced.total === 0) {
+    // Nothing to pay (every cent discounted): no provider takes a payment of zero, so it is paid here,
+    // with the order, and no crash after the commit can leave it to expire unpaid.
+    await payments.recordPaymentSucceededInTx(tx, { orderId, amount: 0, currency: row.currency, ref: null });
+    return { order: await ordersModule.readOrder(tx, orderId), orderToken };
+  }
   // The answer from the rows just written: nothing else hangs off a new order yet.
   const order = ordersModule.toOrder({
     row,

@@ -1,6 +1,5 @@
 import type { z } from "zod";
 import type { Ctx } from "../../lib/context";
-import * as orders from "../orders/service";
 import * as payments from "../payments/service";
 import { type Placed, placeOrder } from "./place-order";
 import type { CheckoutResult, PlaceOrderInput } from "./schemas";
@@ -16,7 +15,8 @@ export async function placeOrderForAnswer(ctx: Ctx, raw: z.input<typeof PlaceOrd
   const { order, orderToken }: Placed = await placeOrder(ctx, raw);
   // The order was placed with this process's provider (place-order.ts).
   const payment = { provider: ctx.payments.name, amount: order.total, currency: order.currency };
-  return { order, orderToken, payment: { ...payment, status: "pending", clientSecret: null } };
+  const status = order.payment?.status ?? "pending";
+  return { order, orderToken, payment: { ...payment, status, clientSecret: null } };
 }
 
 /**
@@ -25,23 +25,11 @@ export async function placeOrderForAnswer(ctx: Ctx, raw: z.input<typeof PlaceOrd
  * A provider that fails leaves the order pending_payment with its stock, and says `failed`.
  */
 export async function withPayment(ctx: Ctx, placed: CheckoutResult): Promise<CheckoutResult> {
-  // A local provider's payment is the row the checkout wrote (pending); only a free order has more to do.
-  if (!ctx.payments.remote && placed.order.total > 0) return placed;
+  // A local provider's payment is the row the checkout wrote (pending); a free order was paid in it.
+  if (!ctx.payments.remote || placed.order.status !== "pending_payment") return placed;
   const payment = await payments.ensurePayment(ctx, placed.order.id);
-  // Paid at once (a total of 0) changed the order itself; otherwise only its payment is new.
-  const order =
-    payment.status === "succeeded"
-      ? await orders.readOrder(ctx, placed.order.id)
-      : {
-          ...placed.order,
-          payment: {
-            provider: payment.provider,
-            status: payment.status,
-            amount: payment.amount,
-            currency: payment.currency,
-          },
-        };
-  return { ...placed, order, payment };
+  const { provider, status, amount, currency } = payment;
+  return { ...placed, order: { ...placed.order, payment: { provider, status, amount, currency } }, payment };
 }
 
 /** Places the order and starts its payment (a direct call: scripts, the seed, the bench's driver). */

@@ -3,10 +3,8 @@ import { byKey } from "../../db/client";
 import { orders, payments } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { AppError } from "../../lib/errors";
-import { inTransaction } from "../../lib/transaction";
 import * as ordersService from "../orders/service";
 import { openPayment, type PaymentRow, paymentOf } from "./payment-rows";
-import { recordPaymentSucceededInTx } from "./record-payment";
 import { type CheckoutPayment, PayOrderInput } from "./schemas";
 
 type PayableOrder = Pick<
@@ -28,12 +26,6 @@ export async function ensurePayment(ctx: Ctx, orderId: string): Promise<Checkout
     .from(orders)
     .where(byKey(eq(orders.id, orderId)));
   if (!order) throw new AppError("NOT_FOUND", "Order not found");
-  if (order.total === 0 && order.status === "pending_payment") {
-    // Nothing to pay (every cent discounted): no provider takes a payment of zero, so it is paid now.
-    await inTransaction(ctx, (tx) =>
-      recordPaymentSucceededInTx(tx, { orderId, amount: 0, currency: order.currency, ref: null }),
-    );
-  }
   const row = await rowFor(ctx, order);
   const answer = (status: PaymentRow["status"], clientSecret: string | null = null): CheckoutPayment => ({
     provider: order.paymentProvider,

@@ -124,6 +124,27 @@ describe("placeOrder", () => {
     const [uses] = await t.sql`select usage_count from promotions where id = ${code.id}`;
     expect(uses?.usage_count).toBe(1);
   });
+
+  test("an order with nothing to pay is placed paid: its stock sold, its mails queued", async () => {
+    const product = await makeProduct(t, { title: "Sample", variants: [{ price: 1200, onHand: 4 }] });
+    const variantId = product.variants[0]?.id as string;
+    await makePromotion(t, { code: "ALLFREE", percent: 100 });
+    const freeShipping = await flatShipping(t, "US", 0);
+    const cart = await cartWith(t, [{ variantId, quantity: 3 }]);
+    expect((await cart.rest.post(cart.path("/coupons"), { code: "allfree" })).status).toBe(200);
+    const res = await checkoutRest(cart, checkoutBody(cart, freeShipping));
+    expect(res.status).toBe(201);
+    expect(res.body.order).toMatchObject({ status: "paid", total: 0, paidAmount: 0, expiresAt: null });
+    expect(res.body.order.payment).toMatchObject({ provider: "manual", status: "succeeded", amount: 0 });
+    expect(res.body.payment).toMatchObject({ status: "succeeded", amount: 0, clientSecret: null });
+    expect(await levelOf(variantId)).toEqual({ on_hand: 1, reserved: 0 });
+    const ledger = await t.sql`select kind from inventory_ledger where order_id = ${res.body.order.id} order by id`;
+    expect(ledger.map((l) => l.kind)).toEqual(["reserve", "commit"]);
+    const mails = await t.sql`
+      select j.payload->>'kind' as kind from graphile_worker._private_jobs j
+      where j.payload->>'orderId' = ${res.body.order.id} order by j.id`;
+    expect(mails.map((m) => m.kind)).toEqual(["confirmation", "payment_received"]);
+  });
 });
 
 describe("placeOrder refusals", () => {

@@ -20,14 +20,6 @@ describe("ensurePayment (manual)", () => {
     });
     expect((await paymentRow(t, order.id))?.status).toBe("pending");
   });
-
-  test("an order with nothing to pay is paid at once", async () => {
-    const variantId = await stockedVariant(t, 3);
-    const order = await placedOrder(t, { lines: [{ variantId, quantity: 1, unitPrice: 0 }] });
-    expect((await payments.ensurePayment(t.ctx(), order.id)).status).toBe("succeeded");
-    expect((await orderRow(t, order.id)).status).toBe("paid");
-    expect(await stockOf(t, variantId)).toEqual({ onHand: 2, reserved: 0 });
-  });
 });
 
 describe("POST /admin/orders/{id}/mark-paid, admin.orders.markPaid", () => {
