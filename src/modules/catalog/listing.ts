@@ -75,6 +75,9 @@ async function lockProductsInTx(tx: TxCtx, ids: string[]): Promise<void> {
     select p.id from products p where p.id = any(${sql.param(ids)}::uuid[]) order by p.id for no key update of p`);
 }
 
+/** A product is in stock while any of its variants has a unit available (`l`: their inventory levels). */
+const ANY_AVAILABLE = sql.raw("coalesce(bool_or(l.on_hand > l.reserved), false)");
+
 /** After stock moved (a sale, a reservation, a restock): of a listing only `in_stock` can change. Answers the ids whose `in_stock` flipped. */
 async function restockListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -82,7 +85,7 @@ async function restockListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> 
   const rows = await tx.db.execute<{ id: string }>(sql`${PREPARED}
     update products p set in_stock = s.in_stock
     from (
-      select va.product_id, coalesce(bool_or(l.on_hand > l.reserved), false) as in_stock
+      select va.product_id, ${ANY_AVAILABLE} as in_stock
       from variants va left join inventory_levels l on l.variant_id = va.id
       where va.product_id = any(${sql.param(ids)}::uuid[])
       group by va.product_id
@@ -125,7 +128,7 @@ async function refreshListingsInTx(tx: TxCtx, ids: string[]): Promise<string[]> 
           -- The cheapest variant's compare-at price, when it is above its price.
           (array_agg(case when va.compare_at_price > va.price then va.compare_at_price end
                      order by va.price, va.position, va.id))[1] as compare_at_price,
-          coalesce(bool_or(l.on_hand > l.reserved), false) as in_stock,
+          ${ANY_AVAILABLE} as in_stock,
           array(
             select distinct lower(o.key) || '=' || lower(o.value)
             from variants vo, jsonb_each_text(vo.options) o
