@@ -1,12 +1,6 @@
+import { IdParam } from "../../lib/id-param";
 import { idempotentMutation, mutation, owner, shopper, staff } from "../../lib/operation";
-import {
-  ADMIN_ORDERS_TAG,
-  AdminOrder,
-  CancelOrderBody,
-  CancelOrderInput,
-  Order,
-  OrderIdParams,
-} from "../orders/schemas";
+import { ADMIN_ORDERS_TAG, AdminOrder, CancelOrderBody, CancelOrderInput, Order } from "../orders/schemas";
 import { CheckoutResult, PlaceOrderInput } from "./schemas";
 import * as checkout from "./service";
 
@@ -46,7 +40,7 @@ export const cancelMyOrder = mutation({
       "Only an order still waiting for payment (409 otherwise: a paid order is the store's to cancel and refund).",
     responds: "The cancelled order",
     errors: [404, 409],
-    params: OrderIdParams,
+    params: IdParam,
     body: CancelOrderBody,
   },
   run: (ctx, input) => checkout.cancelMyOrder(ctx, input),
@@ -66,7 +60,7 @@ export const cancelOrder = mutation({
       "Cancel an unpaid or paid (not yet shipped) order: stock and promotion uses return, a paid order is refunded",
     responds: "The cancelled order with its events",
     errors: [404, 409],
-    params: OrderIdParams,
+    params: IdParam,
     body: CancelOrderBody,
   },
   run: (ctx, input) => checkout.cancelOrder(ctx, input),

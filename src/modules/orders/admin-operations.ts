@@ -1,6 +1,7 @@
+import { IdParam } from "../../lib/id-param";
 import { idempotentMutation, mutation, query, staff } from "../../lib/operation";
 import { FulfillOrderBody, FulfillOrderInput, ListAdminOrdersInput } from "./admin-schemas";
-import { ADMIN_ORDERS_TAG, AdminOrder, OrderIdInput, OrderIdParams, OrderPage } from "./schemas";
+import { ADMIN_ORDERS_TAG, AdminOrder, OrderPage } from "./schemas";
 import * as orders from "./service";
 
 const tag = ADMIN_ORDERS_TAG;
@@ -24,7 +25,7 @@ export const listAdminOrders = query({
 });
 
 export const getAdminOrder = query({
-  input: OrderIdInput,
+  input: IdParam,
   output: AdminOrder,
   access: staff("orders:read"),
   rest: {
@@ -37,7 +38,7 @@ export const getAdminOrder = query({
     description: "Events are every transition and notable change (parcels, payments, refunds): who, when, why.",
     responds: "The order with its events",
     errors: [404],
-    params: OrderIdParams,
+    params: IdParam,
   },
   run: (ctx, input) => orders.getAdminOrder(ctx, input),
 });
@@ -57,14 +58,14 @@ export const fulfillOrder = idempotentMutation({
       "Without `items`, every unit not yet sent or refunded goes. The order becomes `fulfilled` with its last unit out, and the customer gets the shipped email. Only `paid` and `partially_refunded` orders can be fulfilled (409 otherwise, also when nothing is left to send); an item of another order, or more units than are left, is a 400 naming the field.",
     responds: "The order with the new parcel",
     errors: [404, 409],
-    params: OrderIdParams,
+    params: IdParam,
     body: FulfillOrderBody,
   },
   run: (ctx, input) => orders.fulfillOrder(ctx, input),
 });
 
 export const markOrderDelivered = mutation({
-  input: OrderIdInput,
+  input: IdParam,
   output: AdminOrder,
   access: staff("orders:write"),
   rest: {
@@ -78,7 +79,7 @@ export const markOrderDelivered = mutation({
       "`fulfilled` becomes `delivered`; so does a `partially_refunded` order once every unit not refunded is sent, if it was not delivered before. Any other status is 409.",
     responds: "The delivered order",
     errors: [404, 409],
-    params: OrderIdParams,
+    params: IdParam,
   },
   run: (ctx, input) => orders.markOrderDelivered(ctx, input),
 });

@@ -3,9 +3,10 @@ import type { z } from "zod";
 import { orders } from "../../db/schema";
 import { requireStaff } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
+import { IdParam } from "../../lib/id-param";
 import { ListAdminOrdersInput } from "./admin-schemas";
 import { pageOfOrders, readAdminOrder } from "./order-view";
-import { type AdminOrder, OrderIdInput, type OrderPage } from "./schemas";
+import type { AdminOrder, OrderPage } from "./schemas";
 
 /**
  * Every order, newest first, narrowed by any of status, placing date, customer, number and email.
@@ -37,8 +38,8 @@ function filters(input: ListAdminOrdersInput): (SQL | undefined)[] {
 const instant = (v: string): SQL => sql`${v.length === 10 ? `${v}T00:00:00Z` : v}::timestamptz`;
 
 /** Any order, with its events. */
-export async function getAdminOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): Promise<AdminOrder> {
+export async function getAdminOrder(ctx: Ctx, raw: z.input<typeof IdParam>): Promise<AdminOrder> {
   requireStaff(ctx.actor, "orders:read");
-  const { id } = OrderIdInput.parse(raw);
+  const { id } = IdParam.parse(raw);
   return readAdminOrder(ctx, id);
 }

@@ -3,9 +3,10 @@ import type { z } from "zod";
 import { orders } from "../../db/schema";
 import { requireUser } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
+import { IdParam } from "../../lib/id-param";
 import { hashToken } from "../../lib/tokens";
 import { pageOfOrders, readOrderIf } from "./order-view";
-import { type MyOrdersQuery, type Order, OrderIdInput, type OrderPage } from "./schemas";
+import type { MyOrdersQuery, Order, OrderPage } from "./schemas";
 
 type Owned = Pick<typeof orders.$inferSelect, "customerId" | "tokenHash">;
 
@@ -24,8 +25,8 @@ export async function listMyOrders(ctx: Ctx, input: z.output<typeof MyOrdersQuer
 }
 
 /** One of the signed-in customer's orders; anyone else's is 404, as if absent. */
-export async function getMyOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): Promise<Order> {
-  const { id } = OrderIdInput.parse(raw);
+export async function getMyOrder(ctx: Ctx, raw: z.input<typeof IdParam>): Promise<Order> {
+  const { id } = IdParam.parse(raw);
   requireUser(ctx.actor);
   return readOrderIf(ctx, id, (row) => placedByCaller(ctx, row));
 }
@@ -34,7 +35,7 @@ export async function getMyOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): P
  * A guest's order, read with the order token its confirmation carried (`X-Order-Token`).
  * A wrong or missing token is 404, the same answer as no order at all.
  */
-export async function getGuestOrder(ctx: Ctx, raw: z.input<typeof OrderIdInput>): Promise<Order> {
-  const { id } = OrderIdInput.parse(raw);
+export async function getGuestOrder(ctx: Ctx, raw: z.input<typeof IdParam>): Promise<Order> {
+  const { id } = IdParam.parse(raw);
   return readOrderIf(ctx, id, (row) => tokenHeldByCaller(ctx, row));
 }

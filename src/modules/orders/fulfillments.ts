@@ -4,13 +4,14 @@ import { fulfillmentLines, fulfillments, type OrderStatus, orderEvents, orderLin
 import { requireStaff } from "../../lib/access";
 import type { Ctx } from "../../lib/context";
 import { AppError, validationError } from "../../lib/errors";
+import { IdParam } from "../../lib/id-param";
 import { newId } from "../../lib/ids";
 import { inTransaction, type TxCtx } from "../../lib/transaction";
 import { FulfillOrderInput } from "./admin-schemas";
 import { enqueueOrderEmailInTx } from "./jobs";
 import { readAdminOrder } from "./order-view";
 import { heldByPendingRefundsInTx } from "./pending-refunds";
-import { type AdminOrder, OrderIdInput } from "./schemas";
+import type { AdminOrder } from "./schemas";
 import { eventActor, lockOrder, recordEventInTx, transitionInTx } from "./status";
 
 /** Paid orders, and paid ones partly refunded, have units to send (domain.md "Orders"). */
@@ -87,9 +88,9 @@ export async function fulfillOrder(ctx: Ctx, raw: z.input<typeof FulfillOrderInp
  * Records that a fulfilled order arrived. A partly refunded order may be delivered too, once every unit
  * not refunded is sent and it was not delivered before; any other status is 409.
  */
-export async function markOrderDelivered(ctx: Ctx, raw: z.input<typeof OrderIdInput>): Promise<AdminOrder> {
+export async function markOrderDelivered(ctx: Ctx, raw: z.input<typeof IdParam>): Promise<AdminOrder> {
   requireStaff(ctx.actor, "orders:write");
-  const { id } = OrderIdInput.parse(raw);
+  const { id } = IdParam.parse(raw);
   return inTransaction(ctx, async (tx) => {
     const order = await lockOrder(tx, id);
     if (order.status === "partially_refunded") await assertDeliverable(tx, id);

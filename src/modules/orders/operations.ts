@@ -1,5 +1,6 @@
+import { IdParam } from "../../lib/id-param";
 import { anyone, owner, query, signedIn } from "../../lib/operation";
-import { MyOrdersQuery, Order, OrderIdInput, OrderIdParams, OrderPage } from "./schemas";
+import { MyOrdersQuery, Order, OrderPage } from "./schemas";
 import * as orders from "./service";
 
 export const listMyOrders = query({
@@ -19,7 +20,7 @@ export const listMyOrders = query({
 });
 
 export const getMyOrder = query({
-  input: OrderIdInput,
+  input: IdParam,
   output: Order,
   access: owner("order"),
   rest: {
@@ -31,13 +32,13 @@ export const getMyOrder = query({
     summary: "One of the signed-in customer's orders, with its lines, payment, parcels and refunds",
     responds: "The order",
     errors: [404],
-    params: OrderIdParams,
+    params: IdParam,
   },
   run: (ctx, input) => orders.getMyOrder(ctx, input),
 });
 
 export const getGuestOrder = query({
-  input: OrderIdInput,
+  input: IdParam,
   output: Order,
   access: anyone,
   rest: {
@@ -51,7 +52,7 @@ export const getGuestOrder = query({
       "The token came once, as `orderToken`, in the checkout's answer. A wrong or missing token is 404, as is an order that does not exist. Signed-in customers read theirs at `/me/orders/{id}`.",
     responds: "The order",
     errors: [404],
-    params: OrderIdParams,
+    params: IdParam,
   },
   run: (ctx, input) => orders.getGuestOrder(ctx, input),
 });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ORDER_STATUSES, PAYMENT_PROVIDERS, PAYMENT_STATUSES, REFUND_STATUSES } from "../../db/schema";
-import { PageQuery } from "../../lib/pagination";
+import { PageQuery, page } from "../../lib/pagination";
 import { Address } from "../addresses/schemas";
 import { Currency } from "../catalog/schemas";
 
@@ -20,11 +20,6 @@ export const OrderNumber = z
   .string()
   .regex(/^CW-\d+$/)
   .openapi({ example: "CW-100042" });
-
-export const OrderIdParams = z.object({
-  id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "01a20160-0000-7000-8000-000000000000" }),
-});
-export const OrderIdInput = z.object({ id: z.uuid() });
 
 /** An address as the order keeps it: a saved address's fields at the time of the order. */
 export const OrderAddress = Address.pick({
@@ -168,9 +163,7 @@ export const OrderSummary = z
   .openapi("OrderSummary");
 export type OrderSummary = z.infer<typeof OrderSummary>;
 
-export const OrderPage = z
-  .object({ items: z.array(OrderSummary), nextCursor: z.string().nullable() })
-  .openapi("OrderPage");
+export const OrderPage = page(OrderSummary).openapi("OrderPage");
 export type OrderPage = z.infer<typeof OrderPage>;
 
 export const MyOrdersQuery = PageQuery;

@@ -1,5 +1,6 @@
+import { IdParam } from "../../lib/id-param";
 import { anyone, idempotentMutation, mutation, staff } from "../../lib/operation";
-import { ADMIN_ORDERS_TAG, AdminOrder, OrderIdParams } from "../orders/schemas";
+import { ADMIN_ORDERS_TAG, AdminOrder } from "../orders/schemas";
 import {
   CheckoutPayment,
   MarkPaidInput,
@@ -30,7 +31,7 @@ export const payOrder = mutation({
       "For the order's customer, or a guest sending the order's `X-Order-Token`; anyone else gets 404. Only an order awaiting payment takes one (409 otherwise). With Stripe it answers the PaymentIntent's `clientSecret`: always the same PaymentIntent, however often it is called. When the provider fails again, `status` is `failed` and the order keeps its stock until it expires.",
     responds: "What the frontend confirms the payment with",
     errors: [404, 409],
-    params: OrderIdParams,
+    params: IdParam,
   },
   run: (ctx, input) => payments.payOrder(ctx, input),
 });
@@ -50,7 +51,7 @@ export const markOrderPaid = mutation({
       "Only for orders paid through the manual provider and awaiting payment (409 otherwise): the order becomes paid, its stock is committed and the customer is mailed.",
     responds: "The paid order, with its events",
     errors: [404, 409],
-    params: OrderIdParams,
+    params: IdParam,
   },
   run: (ctx, input) => payments.markOrderPaid(ctx, input),
 });
@@ -70,7 +71,7 @@ export const refundOrder = idempotentMutation({
       "Never more than was paid, less what was refunded and what refunds under way hold (400 naming `amount` or `items`); an order with no payment to refund is 409. By items, the amount defaults to their share of their lines' totals. The refund goes through the provider right after it is recorded: `refunds[]` shows it `succeeded` once the provider confirmed it (a manual refund at once), `pending` while it is under way, which is what an answer recorded under an `Idempotency-Key` shows.",
     responds: "The order with the new refund last in `refunds`",
     errors: [404, 409],
-    params: OrderIdParams,
+    params: IdParam,
     body: RefundOrderBody,
   },
   run: (ctx, input) => payments.refundOrder(ctx, input),

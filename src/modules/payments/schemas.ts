@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PAYMENT_PROVIDERS, PAYMENT_STATUSES } from "../../db/schema";
+import { IdParam } from "../../lib/id-param";
 import { Currency } from "../catalog/schemas";
-import { OrderIdInput } from "../orders/schemas";
 
 /** What a frontend needs to take an order's payment: with Stripe, the PaymentIntent's client secret. */
 export const CheckoutPayment = z
@@ -21,9 +21,9 @@ export const CheckoutPayment = z
   .openapi("CheckoutPayment");
 export type CheckoutPayment = z.infer<typeof CheckoutPayment>;
 
-export const PayOrderInput = OrderIdInput;
+export const PayOrderInput = IdParam;
 
-export const MarkPaidInput = OrderIdInput;
+export const MarkPaidInput = IdParam;
 
 export const RefundItem = z.strictObject({
   orderItemId: z.uuid(),
