@@ -1,13 +1,8 @@
 import { afterAll } from "bun:test";
-import { eq } from "drizzle-orm";
 import { makeProduct } from "../../../../tests/factories/products";
 import type { TestApp } from "../../../../tests/harness";
 import { StripeStandIn } from "../../../../tests/stripe-stand-in";
-import { orderLines } from "../../../db/schema";
-import { inTransaction } from "../../../lib/transaction";
-import * as catalog from "../../catalog/service";
-import * as ordersService from "../../orders/service";
-import * as payments from "../service";
+import * as checkout from "../../checkout/service";
 
 /** A Stripe stand-in for this file, stopped after it. */
 export function useStripeStandIn(): StripeStandIn {
@@ -58,21 +53,9 @@ export async function eventKinds(t: TestApp, orderId: string): Promise<string[]>
   return rows.map((r) => String(r.kind));
 }
 
-/** What the lead's cancellation does to an unpaid order, until it exists: cancelled, stock released, payment cancelled. */
+/** Staff cancel an unpaid order through the checkout's own cancellation: stock released, payment cancelled. */
 export async function cancelUnpaid(t: TestApp, orderId: string): Promise<void> {
-  await inTransaction(t.ctx({ kind: "system", name: "test-cancel" }), async (tx) => {
-    const order = await ordersService.lockOrder(tx, orderId);
-    await ordersService.transitionInTx(tx, order, "cancelled", {
-      reason: "test",
-      set: { cancelledAt: new Date(), expiresAt: null },
-    });
-    const lines = await tx.db
-      .select({ variantId: orderLines.variantId, quantity: orderLines.quantity })
-      .from(orderLines)
-      .where(eq(orderLines.orderId, orderId));
-    await catalog.releaseInTx(tx, { orderId, lines });
-    await payments.cancelPaymentInTx(tx, orderId);
-  });
+  await checkout.cancelOrder(t.ctx({ kind: "system", name: "test-cancel" }), { id: orderId });
 }
 
 /** Posts a signed delivery to /webhooks/stripe, as Stripe does. */
