@@ -3,8 +3,7 @@ import { enqueue } from "../../jobs/enqueue";
 import { defineJob } from "../../jobs/job";
 import type { TxCtx } from "../../lib/transaction";
 
-export const ORDER_EMAIL_KINDS = ["confirmation", "payment_received", "shipped", "cancelled", "refunded"] as const;
-export type OrderEmailKind = (typeof ORDER_EMAIL_KINDS)[number];
+const ORDER_EMAIL_KINDS = ["confirmation", "payment_received", "shipped", "cancelled", "refunded"] as const;
 
 export const OrderEmailPayload = z.object({
   orderId: z.uuid(),

@@ -4,12 +4,10 @@ export { getGuestOrder, getMyOrder, listMyOrders, placedByCaller, tokenHeldByCal
 export { fulfillOrder, markOrderDelivered } from "./fulfillments";
 export {
   enqueueOrderEmailInTx,
-  ORDER_EMAIL_KINDS,
-  type OrderEmailKind,
   orderEmailKey,
   sendOrderEmailJob,
 } from "./jobs";
 export { sendOrderEmail } from "./order-emails";
-export { type OrderParts, orderNumber, readAdminOrder, readOrder, toOrder } from "./order-view";
+export { orderNumber, readAdminOrder, readOrder, toOrder } from "./order-view";
 export { type HeldByRefunds, heldByPendingRefundsInTx } from "./pending-refunds";
-export { assertCanBecome, canBecome, lockOrder, recordEventInTx, TRANSITIONS, transitionInTx } from "./status";
+export { assertCanBecome, lockOrder, recordEventInTx, TRANSITIONS, transitionInTx } from "./status";
