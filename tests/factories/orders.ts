@@ -1,10 +1,9 @@
-import { eq, inArray } from "drizzle-orm";
-import { orderLines, orders, type PaymentProviderName, products, variants } from "../../src/db/schema";
+import type { Actor } from "../../src/lib/context";
 import { newId } from "../../src/lib/ids";
-import { hashToken, randomToken } from "../../src/lib/tokens";
-import { inTransaction } from "../../src/lib/transaction";
-import * as catalog from "../../src/modules/catalog/service";
+import * as cart from "../../src/modules/cart/service";
+import { placeOrder } from "../../src/modules/checkout/place-order";
 import type { TestApp } from "../harness";
+import { ADDRESS, flatShipping } from "./checkout";
 
 const NOWHERE = {
   name: "Test",
@@ -29,59 +28,6 @@ export async function bareOrderId(t: TestApp, customerId: string | null = null):
   return id;
 }
 
-export interface PlacedLine {
-  variantId: string;
-  quantity: number;
-  /** Default: the variant's price. */
-  unitPrice?: number;
-  /** Units already sent (default 0). */
-  fulfilled?: number;
-  /** Units already refunded (default 0). */
-  refunded?: number;
-}
-
-/**
- * Order lines as checkout snapshots them, from real variants (their product title, variant title,
- * SKU, options and price, or `unitPrice`), with no discount or tax: the rows to insert for `orderId`.
- */
-export async function snapshotLines(t: TestApp, orderId: string, input: readonly PlacedLine[]) {
-  const found = await t.deps.database.db
-    .select({ variant: variants, productTitle: products.title })
-    .from(variants)
-    .innerJoin(products, eq(products.id, variants.productId))
-    .where(
-      inArray(
-        variants.id,
-        input.map((l) => l.variantId),
-      ),
-    );
-  return input.map((line, position) => {
-    const row = found.find((f) => f.variant.id === line.variantId);
-    if (!row) throw new Error(`no variant ${line.variantId}`);
-    const unitPrice = line.unitPrice ?? row.variant.price;
-    const subtotal = unitPrice * line.quantity;
-    return {
-      id: newId(),
-      orderId,
-      position,
-      variantId: row.variant.id,
-      productId: row.variant.productId,
-      title: row.productTitle,
-      variantTitle: row.variant.title,
-      sku: row.variant.sku,
-      options: row.variant.options,
-      unitPrice,
-      quantity: line.quantity,
-      subtotal,
-      discount: 0,
-      tax: 0,
-      total: subtotal,
-      fulfilledQuantity: line.fulfilled ?? 0,
-      refundedQuantity: line.refunded ?? 0,
-    };
-  });
-}
-
 export interface PlacedOrder {
   id: string;
   number: string;
@@ -92,51 +38,37 @@ export interface PlacedOrder {
   lines: { id: string; variantId: string; quantity: number; total: number }[];
 }
 
+const freeShipping = new WeakMap<TestApp, Promise<string>>();
+
 /**
- * An order as checkout places it, until checkout exists: pending payment with its lines
- * snapshotted, its stock reserved through the catalog (as checkout does, in one transaction)
- * and its expiry set. A guest's unless `customerId`; paid through the app's provider unless `provider`.
+ * An order placed by checkout's own transaction (placeOrder): a cart of these lines, shipped free to a
+ * test address, its stock reserved, its payment row opened with the app's provider. The payment is not
+ * started: the test calls ensurePayment, as checkout does after its commit. A guest's unless `customerId`.
  */
 export async function placedOrder(
   t: TestApp,
-  input: { lines: PlacedLine[]; customerId?: string; provider?: PaymentProviderName; email?: string },
+  input: { lines: { variantId: string; quantity: number }[]; customerId?: string; email?: string },
 ): Promise<PlacedOrder> {
-  const id = newId();
-  const token = input.customerId ? null : randomToken();
-  const lines = await snapshotLines(t, id, input.lines);
-  const total = lines.reduce((sum, l) => sum + l.total, 0);
-  const ctx = t.ctx({ kind: "system", name: "test-checkout" });
-  const [row] = await inTransaction(ctx, async (tx) => {
-    const placed = await tx.db
-      .insert(orders)
-      .values({
-        id,
-        customerId: input.customerId ?? null,
-        email: input.email ?? "shopper@example.test",
-        tokenHash: token ? hashToken(token) : null,
-        currency: "USD",
-        subtotal: total,
-        total,
-        shippingAddress: NOWHERE,
-        billingAddress: NOWHERE,
-        paymentProvider: input.provider ?? t.deps.payments.name,
-        expiresAt: new Date(Date.now() + t.deps.store.orderPaymentTimeoutMinutes * 60_000),
-      })
-      .returning({ number: orders.number });
-    await tx.db.insert(orderLines).values(lines);
-    await catalog.reserveInTx(tx, {
-      orderId: id,
-      lines: input.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
-    });
-    return placed;
+  const actor: Actor = input.customerId
+    ? { kind: "user", userId: input.customerId, role: "customer", sessionId: "test-checkout", via: "bearer" }
+    : { kind: "guest" };
+  const created = await cart.createCart(t.ctx(actor), {});
+  const ctx = { ...t.ctx(actor), ...(created.token && { cartToken: created.token }) };
+  for (const line of input.lines) await cart.addItem(ctx, { cartId: created.id, ...line });
+  if (!freeShipping.has(t)) freeShipping.set(t, flatShipping(t, ADDRESS.country, 0));
+  const { order, orderToken } = await placeOrder(ctx, {
+    cartId: created.id,
+    email: input.email ?? "shopper@example.test",
+    shippingAddress: ADDRESS,
+    shippingMethodId: await freeShipping.get(t),
   });
   return {
-    id,
-    number: `CW-${row?.number}`,
-    total,
-    currency: "USD",
-    token,
-    lines: lines.map((l) => ({ id: l.id, variantId: l.variantId, quantity: l.quantity, total: l.total })),
+    id: order.id,
+    number: order.number,
+    total: order.total,
+    currency: order.currency,
+    token: orderToken,
+    lines: order.items.map((l) => ({ id: l.id, variantId: l.variantId, quantity: l.quantity, total: l.total })),
   };
 }
 

@@ -1,10 +1,61 @@
-import { type OrderStatus, orderLines, orders } from "../../src/db/schema";
+import { eq, inArray } from "drizzle-orm";
+import { type OrderStatus, orderLines, orders, products, variants } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
 import { orderNumber } from "../../src/modules/orders/service";
 import type { TestApp } from "../harness";
-import { type PlacedLine, snapshotLines } from "./orders";
 
-export type PlacedLineFixture = PlacedLine;
+export interface PlacedLineFixture {
+  variantId: string;
+  quantity: number;
+  /** Default: the variant's price. */
+  unitPrice?: number;
+  /** Units already sent (default 0). */
+  fulfilled?: number;
+  /** Units already refunded (default 0). */
+  refunded?: number;
+}
+
+/**
+ * Order lines as checkout snapshots them, from real variants (their product title, variant title,
+ * SKU, options and price, or `unitPrice`), with no discount or tax: the rows to insert for `orderId`.
+ */
+async function snapshotLines(t: TestApp, orderId: string, input: readonly PlacedLineFixture[]) {
+  const found = await t.deps.database.db
+    .select({ variant: variants, productTitle: products.title })
+    .from(variants)
+    .innerJoin(products, eq(products.id, variants.productId))
+    .where(
+      inArray(
+        variants.id,
+        input.map((l) => l.variantId),
+      ),
+    );
+  return input.map((line, position) => {
+    const row = found.find((f) => f.variant.id === line.variantId);
+    if (!row) throw new Error(`no variant ${line.variantId}`);
+    const unitPrice = line.unitPrice ?? row.variant.price;
+    const subtotal = unitPrice * line.quantity;
+    return {
+      id: newId(),
+      orderId,
+      position,
+      variantId: row.variant.id,
+      productId: row.variant.productId,
+      title: row.productTitle,
+      variantTitle: row.variant.title,
+      sku: row.variant.sku,
+      options: row.variant.options,
+      unitPrice,
+      quantity: line.quantity,
+      subtotal,
+      discount: 0,
+      tax: 0,
+      total: subtotal,
+      fulfilledQuantity: line.fulfilled ?? 0,
+      refundedQuantity: line.refunded ?? 0,
+    };
+  });
+}
 
 export interface PlacedOrderFixture {
   lines: PlacedLineFixture[];
@@ -44,8 +95,9 @@ let made = 0;
 /**
  * An order as checkout snapshots it, written straight to its tables from real variants (their product
  * title, variant title, SKU, options and current price), with no discount or tax: for tests of what comes
- * after placing (admin lists, fulfillment, emails) until checkout's own factory lands. It reserves no
- * stock and writes no payment row; a status past pending_payment only sets paidAmount to the total.
+ * after placing (admin lists, fulfillment, emails) that need an order in a given status, with units
+ * already sent or refunded, or placed on a given date, which no checkout makes. It reserves no stock and
+ * writes no payment row; a status past pending_payment only sets paidAmount to the total.
  */
 export async function insertOrder(t: TestApp, fixture: PlacedOrderFixture): Promise<PlacedOrder> {
   const db = t.deps.database.db;

@@ -52,10 +52,10 @@ describe("POST /admin/orders/{id}/mark-paid, admin.orders.markPaid", () => {
 
   test("is 409 for an order paid through Stripe, and for a cancelled one", async () => {
     const staff = t.as(await t.user("staff"));
-    const viaStripe = await placedOrder(t, {
-      lines: [{ variantId: await stockedVariant(t), quantity: 1 }],
-      provider: "stripe",
-    });
+    // Placed while the store took payments through Stripe, before it switched to manual ones.
+    const viaStripe = await placedOrder(t, { lines: [{ variantId: await stockedVariant(t), quantity: 1 }] });
+    await t.sql`update orders set payment_provider = 'stripe' where id = ${viaStripe.id}`;
+    await t.sql`update payments set provider = 'stripe' where order_id = ${viaStripe.id}`;
     const refused = await staff.rest.post(`/api/v1/admin/orders/${viaStripe.id}/mark-paid`);
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toContain("stripe");
