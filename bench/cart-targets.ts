@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { LUA_DIR, luaTable } from "./catalog-requests";
+import { ok } from "./http";
 import type { CatalogSample } from "./prepare-catalog";
 import type { Target } from "./target";
 
@@ -13,42 +14,15 @@ const ADD_VARIANTS = 50;
 /** The seed's demo customer (src/seed/accounts.ts). */
 const DEMO_CUSTOMER = { email: "ada@cartwright.test", password: "cartwright-ada-demo" };
 
-interface Api {
-  // biome-ignore lint/suspicious/noExplicitAny: the bench reads a few known fields of each answer.
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<any>;
-}
-
-function client(api: string): Api {
-  return {
-    async call(method, path, body, headers = {}) {
-      const res = await fetch(`${api}${path}`, {
-        method,
-        headers: { "content-type": "application/json", ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const json = await res.json().catch(() => null);
-      if (res.status >= 300)
-        throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
-      return json;
-    },
-  };
-}
-
 /** In-stock variants of the sampled products, each restocked to plenty by the admin so adds never run out. */
-async function stockedVariants(http: Api, sample: CatalogSample, admin: Record<string, string>, n: number) {
+async function stockedVariants(api: string, sample: CatalogSample, admin: Record<string, string>, n: number) {
   const found: { id: string; price: number }[] = [];
   for (const slug of sample.slugs) {
     if (found.length >= n) break;
-    const product = await http.call("GET", `/api/v1/products/${encodeURIComponent(slug)}`).catch(() => null);
+    const product = await ok(api, "GET", `/api/v1/products/${encodeURIComponent(slug)}`).catch(() => null);
     const variant = product?.variants?.[0];
     if (!variant) continue;
-    await http.call(
-      "PUT",
-      `/api/v1/admin/inventory/${variant.id}`,
-      { onHand: 1_000_000, reason: "bench stock" },
-      admin,
-    );
+    await ok(api, "PUT", `/api/v1/admin/inventory/${variant.id}`, { onHand: 1_000_000, reason: "bench stock" }, admin);
     found.push({ id: variant.id, price: variant.price });
   }
   return found;
@@ -66,26 +40,25 @@ export async function cartTargets(opts: {
   adminHeaders: Record<string, string>;
   wrk: boolean;
 }): Promise<{ targets: Target[]; skipped: string[] }> {
-  const http = client(opts.api);
   const skipped: string[] = [];
-  const variants = await stockedVariants(http, opts.sample, opts.adminHeaders, ADD_VARIANTS);
+  const variants = await stockedVariants(opts.api, opts.sample, opts.adminHeaders, ADD_VARIANTS);
   if (variants.length < 5) return { targets: [], skipped: ["cart targets: fewer than 5 products to add: skipped"] };
 
-  const signedIn = await http.call("POST", "/api/v1/auth/sessions", { ...DEMO_CUSTOMER, session: "bearer" });
+  const signedIn = await ok(opts.api, "POST", "/api/v1/auth/sessions", { ...DEMO_CUSTOMER, session: "bearer" });
   const customer = { authorization: `Bearer ${signedIn.token}` };
-  const cart = await http.call("POST", "/api/v1/carts", {}, customer);
-  await http.call("DELETE", `/api/v1/carts/${cart.id}/items`, undefined, customer);
+  const cart = await ok(opts.api, "POST", "/api/v1/carts", {}, customer);
+  await ok(opts.api, "DELETE", `/api/v1/carts/${cart.id}/items`, undefined, customer);
   for (const v of variants.slice(0, 5)) {
     const quantity = Math.max(1, Math.min(9, Math.ceil(1600 / Math.max(v.price, 1))));
-    await http.call("POST", `/api/v1/carts/${cart.id}/items`, { variantId: v.id, quantity }, customer);
+    await ok(opts.api, "POST", `/api/v1/carts/${cart.id}/items`, { variantId: v.id, quantity }, customer);
   }
-  await http.call("PATCH", `/api/v1/carts/${cart.id}`, { country: "US", region: "CA" }, customer);
-  const methods = await http.call("GET", `/api/v1/shipping-methods?cartId=${cart.id}`, undefined, customer);
+  await ok(opts.api, "PATCH", `/api/v1/carts/${cart.id}`, { country: "US", region: "CA" }, customer);
+  const methods = await ok(opts.api, "GET", `/api/v1/shipping-methods?cartId=${cart.id}`, undefined, customer);
   // The dearest method: the seeded free-shipping promotion then has a charge to take off.
   const dearest = [...methods.items].sort((a: { amount: number }, b: { amount: number }) => b.amount - a.amount)[0];
-  if (dearest) await http.call("PATCH", `/api/v1/carts/${cart.id}`, { shippingMethodId: dearest.id }, customer);
-  if (!cart.couponCode) await http.call("POST", `/api/v1/carts/${cart.id}/coupons`, { code: "SAVE10" }, customer);
-  const priced = await http.call("GET", `/api/v1/carts/${cart.id}`, undefined, customer);
+  if (dearest) await ok(opts.api, "PATCH", `/api/v1/carts/${cart.id}`, { shippingMethodId: dearest.id }, customer);
+  if (!cart.couponCode) await ok(opts.api, "POST", `/api/v1/carts/${cart.id}/coupons`, { code: "SAVE10" }, customer);
+  const priced = await ok(opts.api, "GET", `/api/v1/carts/${cart.id}`, undefined, customer);
   const promotions = priced.promotions.map((p: { name: string }) => p.name).join(", ");
   const targets: Target[] = [
     {
@@ -103,7 +76,7 @@ export async function cartTargets(opts: {
   }
   const guests: string[] = [];
   for (let i = 0; i < GUEST_CARTS; i++) {
-    const guest = await http.call("POST", "/api/v1/carts", {});
+    const guest = await ok(opts.api, "POST", "/api/v1/carts", {});
     guests.push(`${guest.id} ${guest.token}`);
   }
   const data = resolve(opts.tmp, "cart-add.data.lua");

@@ -1,4 +1,5 @@
 import { singleConnection } from "../src/db/client";
+import { type Answer, call, ok } from "./http";
 import type { CatalogSample } from "./prepare-catalog";
 
 // Issue 16's checkout measurements, over the REST facade from the bench's own process
@@ -44,37 +45,6 @@ export interface CheckoutResults {
     mailsQueued: number;
     mailsSentAfterSeconds: number | null;
   };
-}
-
-interface Answer {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: the bench reads a few known fields of each answer.
-  body: any;
-  ms: number;
-}
-
-async function call(
-  api: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const started = performance.now();
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const parsed = await res.json().catch(() => null);
-  return { status: res.status, body: parsed, ms: performance.now() - started };
-}
-
-async function ok(api: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) {
-  const res = await call(api, method, path, body, headers);
-  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
 }
 
 /** `n` tasks, `width` at a time, with a progress line. */

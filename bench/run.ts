@@ -12,6 +12,7 @@ import { CART_TARGET_KEYS, cartTargets } from "./cart-targets";
 import { CATALOG_TARGET_KEYS, catalogTargets, LIST_PAGE } from "./catalog-targets";
 import { CHECKOUT_KEYS, checkoutReport, measureCheckout } from "./checkout-run";
 import { cartGoals, catalogGoals } from "./goals";
+import { ok } from "./http";
 import type { CatalogSample } from "./prepare-catalog";
 import { mergeResults } from "./results-file";
 import { sampleRss } from "./rss";
@@ -613,21 +614,11 @@ function signedInGoals(results: Summary[], onRedis: boolean): string[] {
 
 /** Signs in as the seeded demo admin and makes an API key with customers:read: the signed-in targets' credentials. */
 async function credentials(api: string): Promise<{ session: string; apiKey: string }> {
-  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${api}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(5000),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (res.status !== 201)
-      throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
-    return json;
-  };
-  const signedIn = await post("/api/v1/auth/sessions", { ...DEMO_ADMIN, session: "bearer" });
+  const signedIn = await ok(api, "POST", "/api/v1/auth/sessions", { ...DEMO_ADMIN, session: "bearer" });
   const session = signedIn.token as string;
-  const key = await post(
+  const key = await ok(
+    api,
+    "POST",
     "/api/v1/admin/api-keys",
     { name: `bench ${new Date().toISOString()}`, scopes: ["customers:read"] },
     { authorization: `Bearer ${session}` },
