@@ -159,7 +159,7 @@ function insertLines(tx: TxCtx, orderId: string, quote: CartQuote, priced: Prici
   });
 }
 
-// Any number of lines in one statement built once (db/statement.ts); positions follow the cart's order.
+// Built once (db/statement.ts), as every statement of a checkout.
 const convertCart = compiled(["id"], (db, p) =>
   db.update(carts).set({ status: "converted", updatedAt: sql`now()` }).where(eq(carts.id, p.id)),
 );
@@ -189,6 +189,7 @@ const LINE_VALUES = [
   "totals",
 ] as const;
 
+// Any number of lines in one statement; positions follow the cart's order.
 const insertLinesStatement = statement<(typeof LINE_VALUES)[number], typeof orderLines.$inferSelect>(
   LINE_VALUES,
   (p) => sql`${PREPARED}
