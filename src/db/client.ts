@@ -74,24 +74,23 @@ export function postgresTarget(url: string): { url: string; path?: string } {
   return { url: u.toString(), path: `${host}/.s.PGSQL.${u.port || 5432}` };
 }
 
-/** One connection for a one-off command (a probe, a CREATE DATABASE): quiet, failing within 5 s. */
-export function singleConnection(url: string): postgres.Sql {
+/** A postgres.js client of `url` (its socket path too), quiet, failing to connect within 5 s. */
+function client(url: string, opts: postgres.Options<Record<string, never>>): postgres.Sql {
   const target = postgresTarget(url);
   return postgres(target.url, {
     ...(target.path && { path: target.path }),
-    max: 1,
     onnotice: () => {},
     connect_timeout: 5,
+    ...opts,
   });
 }
 
+/** One connection for a one-off command (a probe, a CREATE DATABASE). */
+export const singleConnection = (url: string): postgres.Sql => client(url, { max: 1 });
+
 export function connectDatabase(url: string, poolSize: number): Database {
-  const target = postgresTarget(url);
-  const sql = postgres(target.url, {
-    ...(target.path && { path: target.path }),
+  const sql = client(url, {
     max: poolSize,
-    onnotice: () => {},
-    connect_timeout: 5,
     idle_timeout: 60,
     // Recycle connections so a failover or restarted server is picked up.
     max_lifetime: 60 * 30,
