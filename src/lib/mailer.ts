@@ -47,22 +47,17 @@ export function createMailer(opts: MailerOptions): Mailer {
   }
   const dir = resolve(opts.dir);
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
-  // The folder is made on the first mail, not at every one.
-  let made: Promise<unknown> | null = null;
   return {
     kind: "dev",
     description: `dev transport (logged, written to ${opts.dir})`,
     async send(mail) {
       const info = await transport.sendMail({ from: opts.from, ...mail });
-      made ??= mkdir(dir, { recursive: true }).catch((err: unknown) => {
-        made = null;
-        throw err;
-      });
-      await made;
       const file = `${dir}/${Date.now()}-${info.messageId.replace(/[^\w.-]/g, "")}.eml`;
-      await writeFile(file, info.message as Buffer).catch((err: { code?: string }) => {
-        if (err.code === "ENOENT") made = null; // the folder was removed: the job's retry makes it again
-        throw err;
+      // The folder is made when a mail finds it missing (the first, or after it was removed), not at every one.
+      await writeFile(file, info.message as Buffer).catch(async (err: { code?: string }) => {
+        if (err.code !== "ENOENT") throw err;
+        await mkdir(dir, { recursive: true });
+        await writeFile(file, info.message as Buffer);
       });
       opts.log.info({ to: mail.to, subject: mail.subject, file }, "mail (dev transport)");
       return { ...mail, messageId: info.messageId, file };
