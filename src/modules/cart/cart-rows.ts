@@ -145,10 +145,8 @@ const lockRowsStatement = statement<
 >(
   ["cartId", "userId", "tokenHash"],
   (p) => sql`${PREPARED}
-    select ${headColumns}, coalesce(u.orders_placed, 0) as "ordersPlaced",
-      ${lineRows(sql`(select * from cart_lines where cart_id = c.id)`)} as lines,
-      c.xmin = (select seen.xmin from carts seen where seen.id = c.id) as current
-    from carts c left join users u on u.id = c.customer_id
+    select ${cartRowsColumns}, c.xmin = (select seen.xmin from carts seen where seen.id = c.id) as current
+    from ${cartWithCustomer}
     where c.id = ${p.cartId} and ${heldBy(p)}
     for update of c`,
 );
@@ -202,9 +200,8 @@ async function loadCartRows(ctx: Ctx, cartId: string): Promise<CartRows | undefi
 const loadStatement = statement<"cartId", CartRows & Record<string, unknown>>(
   ["cartId"],
   (p) => sql`${PREPARED}
-    select ${headColumns}, coalesce(u.orders_placed, 0) as "ordersPlaced",
-      ${lineRows(sql`(select * from cart_lines where cart_id = c.id)`)} as lines
-    from carts c left join users u on u.id = c.customer_id
+    select ${cartRowsColumns}
+    from ${cartWithCustomer}
     where c.id = ${p.cartId}`,
 );
 
@@ -228,3 +225,8 @@ export const lineRows = (lines: SQL) => sql`coalesce((
     left join products p on p.id = v.product_id
     left join inventory_levels il on il.variant_id = v.id
   ), '[]'::json)`;
+
+/** The CartRows of the cart `c` (from `cartWithCustomer`): its head, the customer's order count, its lines. */
+const cartRowsColumns = sql`${headColumns}, coalesce(u.orders_placed, 0) as "ordersPlaced",
+  ${lineRows(sql`(select * from cart_lines where cart_id = c.id)`)} as lines`;
+const cartWithCustomer = sql`carts c left join users u on u.id = c.customer_id`;
