@@ -21,11 +21,22 @@ type PayableOrder = Pick<
  * the order was placed, and `POST /orders/{id}/payment` tries again.
  */
 export async function ensurePayment(ctx: Ctx, orderId: string): Promise<CheckoutPayment> {
+  const order = await orderRow(ctx, orderId);
+  if (!order) throw new AppError("NOT_FOUND", "Order not found");
+  return paymentFor(ctx, order);
+}
+
+async function orderRow(ctx: Ctx, id: string): Promise<typeof orders.$inferSelect | undefined> {
   const [order] = await ctx.db
     .select()
     .from(orders)
-    .where(byKey(eq(orders.id, orderId)));
-  if (!order) throw new AppError("NOT_FOUND", "Order not found");
+    .where(byKey(eq(orders.id, id)));
+  return order;
+}
+
+/** ensurePayment for the order as read. */
+async function paymentFor(ctx: Ctx, order: typeof orders.$inferSelect): Promise<CheckoutPayment> {
+  const { id: orderId } = order;
   const row = await rowFor(ctx, order);
   const answer = (status: PaymentRow["status"], clientSecret: string | null = null): CheckoutPayment => ({
     provider: order.paymentProvider,
@@ -66,10 +77,7 @@ export async function ensurePayment(ctx: Ctx, orderId: string): Promise<Checkout
  */
 export async function payOrder(ctx: Ctx, raw: unknown): Promise<CheckoutPayment> {
   const { id } = PayOrderInput.parse(raw);
-  const [order] = await ctx.db
-    .select({ status: orders.status, customerId: orders.customerId, tokenHash: orders.tokenHash })
-    .from(orders)
-    .where(eq(orders.id, id));
+  const order = await orderRow(ctx, id);
   const owner = order && (ordersService.placedByCaller(ctx, order) || ordersService.tokenHeldByCaller(ctx, order));
   if (!owner) throw new AppError("NOT_FOUND", "Order not found");
   if (order.status !== "pending_payment") {
@@ -77,7 +85,7 @@ export async function payOrder(ctx: Ctx, raw: unknown): Promise<CheckoutPayment>
       orderStatus: order.status,
     });
   }
-  return ensurePayment(ctx, id);
+  return paymentFor(ctx, order);
 }
 
 /** The order's row, made if it has none (concurrent first calls make one: the order id is unique). */
